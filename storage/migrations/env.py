@@ -1,0 +1,18 @@
+"""Alembic environment: runs on the connection handed over by storage.migrate."""
+
+from alembic import context
+
+from storage.models import SQLModel
+
+connection = context.config.attributes.get("connection")
+if connection is None:
+    raise RuntimeError("run migrations with `backlog-bot db upgrade`, which supplies a connection")
+
+context.configure(
+    connection=connection,
+    target_metadata=SQLModel.metadata,
+    render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER most things
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()
