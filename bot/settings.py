@@ -53,4 +53,6 @@ class Settings(BaseSettings):
         required = {"SLACK_BOT_TOKEN": self.slack_bot_token}
         if not self.socket_mode:
             required["SLACK_SIGNING_SECRET"] = self.slack_signing_secret
-        return [name for name, value in required.items() if not value or not value.get_secret_value()]
+        return [
+            name for name, value in required.items() if not value or not value.get_secret_value()
+        ]

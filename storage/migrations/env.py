@@ -1,8 +1,9 @@
 """Alembic environment: runs on the connection handed over by storage.migrate."""
 
 from alembic import context
+from sqlmodel import SQLModel
 
-from storage.models import SQLModel
+import storage.models  # noqa: F401 - registers the tables on SQLModel.metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:

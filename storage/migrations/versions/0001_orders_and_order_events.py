@@ -8,7 +8,6 @@ Create Date: 2026-11-24 18:46:06.142173
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
 
 import storage.types
@@ -26,15 +25,15 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("external_id", sa.String(length=128), nullable=False),
         sa.Column("customer", sa.String(length=255), nullable=False),
-        sa.Column("customer_email", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
-        sa.Column("owner", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
-        sa.Column("team", sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True),
-        sa.Column("sku", sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True),
+        sa.Column("customer_email", sa.String(length=255), nullable=True),
+        sa.Column("owner", sa.String(length=255), nullable=True),
+        sa.Column("team", sa.String(length=128), nullable=True),
+        sa.Column("sku", sa.String(length=128), nullable=True),
         sa.Column("product", sa.Text(), nullable=True),
-        sa.Column("supplier", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+        sa.Column("supplier", sa.String(length=255), nullable=True),
         sa.Column("quantity", sa.Numeric(precision=18, scale=3), nullable=True),
         sa.Column("value", sa.Numeric(precision=18, scale=2), nullable=True),
-        sa.Column("currency", sqlmodel.sql.sqltypes.AutoString(length=3), nullable=True),
+        sa.Column("currency", sa.String(length=3), nullable=True),
         sa.Column("status", sa.String(length=32), nullable=False),
         sa.Column("ordered_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("promised_date", sa.Date(), nullable=False),
@@ -73,10 +72,10 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("order_id", sa.Integer(), nullable=False),
         sa.Column("at", storage.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("actor", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+        sa.Column("actor", sa.String(length=255), nullable=False),
         sa.Column("source", sa.String(length=16), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
-        sa.Column("field", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("field", sa.String(length=64), nullable=True),
         sa.Column("old_value", sa.Text(), nullable=True),
         sa.Column("new_value", sa.Text(), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),

@@ -1,0 +1,50 @@
+"""Everything the entry points call, built once from a database URL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.services.health import HealthService
+from bot.services.importer.service import ImportService
+from storage.engine import create_engine, session_factory
+from storage.migrate import upgrade
+from storage.models import utcnow
+
+Clock = Callable[[], datetime]
+
+
+@dataclass
+class Services:
+    """The service layer: one instance per process, shared by listeners, jobs, API and CLI."""
+
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    health: HealthService
+    importer: ImportService
+
+    async def migrate(self) -> None:
+        """Bring the schema up to date."""
+        await upgrade(self.engine)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def build_services(
+    database_url: str, *, clock: Clock = utcnow, schema: str | None = None
+) -> Services:
+    """Wire the services to one database."""
+    engine = create_engine(database_url, schema=schema)
+    sessions = session_factory(engine)
+    return Services(
+        engine=engine,
+        sessions=sessions,
+        clock=clock,
+        health=HealthService(sessions),
+        importer=ImportService(sessions, clock),
+    )

@@ -1,0 +1,1 @@
+"""CSV import of orders: streaming read, column mapping, validation and upsert."""
