@@ -1,0 +1,8 @@
+"""Every Slack identifier the app registers or renders: commands, callbacks, actions, blocks."""
+
+BACKLOG_COMMAND = "/backlog"
+
+# Declared in manifest.yml ahead of their listeners (customer feedback and App Home issues).
+LOG_FEEDBACK_SHORTCUT = "log_feedback"
+PENDING_CALLBACKS = frozenset({LOG_FEEDBACK_SHORTCUT})
+PENDING_EVENTS = frozenset({"app_home_opened"})

@@ -1,0 +1,43 @@
+"""The `/backlog` slash command: parse the subcommand and hand it to its listener."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot import ids
+from bot.blocks.help import build_help, help_text
+from bot.listeners.router import SubcommandRouter, subcommand
+
+
+class BacklogCommand:
+    """Dispatches `/backlog SUBCOMMAND ARGS` to the subcommand listeners."""
+
+    def __init__(self, router: SubcommandRouter) -> None:
+        self._router = router
+        router.collect(self)
+
+    def register(self, app: AsyncApp) -> None:
+        app.command(ids.BACKLOG_COMMAND)(self.handle)
+
+    async def handle(self, ack: AsyncAck, command: dict[str, Any]) -> None:
+        """Route by the first word; answer with help when it is empty or unknown."""
+        name, _, rest = (command.get("text") or "").strip().partition(" ")
+        found = self._router.find(name) if name else self._router.find("help")
+        if found is None:
+            await self._reply_help(
+                ack, notice=f"I don't know `/backlog {name}`. Here is what I do:"
+            )
+            return
+        await found.handler(ack=ack, args=rest.strip(), command=command)
+
+    @subcommand("help", usage="/backlog help")
+    async def help(self, ack: AsyncAck, args: str, command: dict[str, Any]) -> None:
+        """List every /backlog subcommand with its usage."""
+        await self._reply_help(ack)
+
+    async def _reply_help(self, ack: AsyncAck, notice: str | None = None) -> None:
+        entries = self._router.help_entries()
+        blocks = build_help(entries, notice=notice)
+        await ack(response_type="ephemeral", text=help_text(entries, notice=notice), blocks=blocks)

@@ -1,0 +1,70 @@
+"""`backlog-bot run`: migrate, start the scheduler, serve over HTTP or Socket Mode."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+import aiohttp
+import uvicorn
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+
+from bot.app import build_app
+from bot.services.container import Services, build_services
+from bot.settings import Settings
+from bot.web import build_web
+
+log = logging.getLogger(__name__)
+GRACEFUL_SHUTDOWN_SECONDS = 10
+
+
+async def serve(settings: Settings, host: str, port: int) -> None:
+    """Run until SIGTERM or SIGINT; in-flight requests finish before the process exits."""
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    services = build_services(settings.database_url)
+    await services.migrate()
+    scheduler = AsyncIOScheduler(timezone=settings.timezone)
+    scheduler.start()
+    try:
+        async with aiohttp.ClientSession() as session:
+            app = build_app(settings, services, session)
+            if settings.socket_mode:
+                await _serve_socket_mode(app, settings)
+            else:
+                await _serve_http(app, services, host, port)
+    finally:
+        scheduler.shutdown(wait=False)
+        await services.close()
+    log.info("stopped")
+
+
+async def _serve_http(app: AsyncApp, services: Services, host: str, port: int) -> None:
+    config = uvicorn.Config(
+        build_web(app, services),
+        host=host,
+        port=port,
+        lifespan="off",
+        log_level="warning",
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+    )
+    log.info("serving Slack over HTTP on http://%s:%d/slack/events", host, port)
+    # uvicorn traps SIGTERM/SIGINT: it stops accepting and lets open requests finish.
+    await uvicorn.Server(config).serve()
+
+
+async def _serve_socket_mode(app: AsyncApp, settings: Settings) -> None:
+    assert settings.slack_app_token is not None
+    handler = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    await handler.connect_async()  # type: ignore[no-untyped-call]
+    log.info("connected to Slack over Socket Mode")
+    await stop.wait()
+    await handler.close_async()  # type: ignore[no-untyped-call]

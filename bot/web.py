@@ -1,0 +1,41 @@
+"""The ASGI app: Slack traffic, health check and (later) the ingest API."""
+
+from __future__ import annotations
+
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bot.services.container import Services
+
+# Slack payloads are small; a 1 MiB cap refuses abuse before Bolt parses anything.
+MAX_BODY_BYTES = 1 << 20
+
+
+def build_web(app: AsyncApp, services: Services) -> Starlette:
+    """POST /slack/events for every Slack request, GET /healthz for the load balancer."""
+    handler = AsyncSlackRequestHandler(app)
+
+    async def slack_events(request: Request) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            return JSONResponse({"error": "request body too large"}, status_code=413)
+        body = await request.body()
+        if len(body) > MAX_BODY_BYTES:
+            return JSONResponse({"error": "request body too large"}, status_code=413)
+        return await handler.handle(request)
+
+    async def healthz(_: Request) -> Response:
+        health = await services.health.check()
+        payload = {"status": "ok" if health.ok else "unavailable", "database": health.database}
+        return JSONResponse(payload, status_code=200 if health.ok else 503)
+
+    return Starlette(
+        routes=[
+            Route("/slack/events", slack_events, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+        ]
+    )

@@ -1,0 +1,135 @@
+"""Fixtures: every storage test runs on SQLite and on PostgreSQL; Slack is a fake on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from bot.services.container import Services, build_services
+from storage.engine import create_engine
+from tests.fakes.fixtures import fake_slack, slack_requests  # noqa: F401
+from tests.support import FixedClock
+
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+_ENV_THAT_CHANGES_BOLT = (
+    "SLACK_CLIENT_ID",  # switches Bolt to OAuth
+    "SLACK_CLIENT_SECRET",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clean_environment() -> Iterator[None]:
+    saved = {name: os.environ.pop(name) for name in _ENV_THAT_CHANGES_BOLT if name in os.environ}
+    yield
+    os.environ.update(saved)
+
+
+def _postgres_problem() -> str | None:
+    async def probe() -> None:
+        engine = create_engine(POSTGRES_URL)
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(asyncio.wait_for(probe(), 5))
+    except Exception as exc:  # any failure to connect means: skip, and say why
+        return f"PostgreSQL unreachable at {POSTGRES_URL}: {type(exc).__name__}: {exc}"
+    return None
+
+
+_PG_PROBLEM = _postgres_problem()
+if _PG_PROBLEM and os.environ.get("BACKLOG_REQUIRE_POSTGRES") == "1":
+    raise RuntimeError(f"{_PG_PROBLEM} (BACKLOG_REQUIRE_POSTGRES=1)")
+
+
+def pytest_report_header() -> list[str]:
+    return [f"postgresql: {_PG_PROBLEM or 'reachable at ' + POSTGRES_URL}"]
+
+
+def _run(coroutine: Coroutine[Any, Any, None]) -> None:
+    # Sync session fixtures run while the test loop is idle, so a private loop is fine here.
+    asyncio.run(coroutine)
+
+
+@pytest.fixture(scope="session")
+def postgres_schema() -> Iterator[str]:
+    """One fresh schema per test run, migrated once, dropped at the end."""
+    if _PG_PROBLEM:
+        pytest.skip(_PG_PROBLEM)
+    schema = f"test_{uuid.uuid4().hex[:10]}"
+
+    async def create() -> None:
+        admin = create_engine(POSTGRES_URL)
+        async with admin.begin() as conn:
+            await conn.execute(text(f"CREATE SCHEMA {schema}"))
+        await admin.dispose()
+        services = build_services(POSTGRES_URL, schema=schema)
+        await services.migrate()
+        await services.close()
+
+    async def drop() -> None:
+        admin = create_engine(POSTGRES_URL)
+        async with admin.begin() as conn:
+            await conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        await admin.dispose()
+
+    _run(create())
+    yield schema
+    _run(drop())
+
+
+@dataclass(frozen=True)
+class Database:
+    """Where a test's database lives."""
+
+    backend: str
+    url: str
+    schema: str | None = None
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Database:
+    """Each storage test runs once per backend."""
+    if request.param == "sqlite":
+        return Database("sqlite", f"sqlite:///{tmp_path / 'backlog.db'}")
+    return Database("postgresql", POSTGRES_URL, request.getfixturevalue("postgres_schema"))
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture
+async def services(database: Database, clock: FixedClock) -> AsyncIterator[Services]:
+    """Migrated services on an empty database."""
+    built = build_services(database.url, clock=clock, schema=database.schema)
+    if database.schema is None:
+        await built.migrate()
+    else:
+        async with built.engine.begin() as conn:
+            # TRUNCATE skips the row triggers that keep order_events append-only.
+            await conn.execute(text("TRUNCATE order_events, orders RESTART IDENTITY CASCADE"))
+    yield built
+    await built.close()
+
+

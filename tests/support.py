@@ -1,0 +1,59 @@
+"""Test helpers: a fixed clock, order factories and CSV writers."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+CANONICAL_HEADER = ["order_id", "customer", "ordered_at", "promised_date"]
+
+
+@dataclass
+class FixedClock:
+    """A clock tests move by hand."""
+
+    now: datetime = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+def order_row(**overrides: Any) -> dict[str, Any]:
+    """A canonical CSV row with sensible values; override any column."""
+    row: dict[str, Any] = {
+        "order_id": "SO-1001",
+        "customer": "Acme Hospital",
+        "ordered_at": "2026-11-01",
+        "promised_date": "2026-11-20",
+    }
+    row.update(overrides)
+    return row
+
+
+def write_csv(
+    path: Path,
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    header: list[str] | None = None,
+    newline: str = "\n",
+    encoding: str = "utf-8",
+    bom: bool = False,
+) -> Path:
+    """Write rows as CSV with the given line ending and encoding."""
+    rows = list(rows)
+    columns = header or list(dict.fromkeys(key for row in rows for key in row))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator=newline)
+    writer.writeheader()
+    writer.writerows(rows)
+    data = buffer.getvalue().encode(encoding)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+    return path
