@@ -15,7 +15,8 @@ from sqlalchemy import text
 
 from bot.services.container import Services, build_services
 from storage.engine import create_engine
-from tests.fakes.fixtures import fake_slack, slack_requests  # noqa: F401
+
+# FAKES_IMPORT
 from tests.support import FixedClock
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -131,5 +132,3 @@ async def services(database: Database, clock: FixedClock) -> AsyncIterator[Servi
             await conn.execute(text("TRUNCATE order_events, orders RESTART IDENTITY CASCADE"))
     yield built
     await built.close()
-
-

@@ -104,7 +104,9 @@ def test_parse_status_knows_the_usual_synonyms(text: str, expected: OrderStatus)
 
 
 def test_parse_status_uses_the_imports_own_map_and_names_unknown_values():
-    assert parse_status("In Transit", {"in transit": OrderStatus.CONFIRMED}) is OrderStatus.CONFIRMED
+    assert (
+        parse_status("In Transit", {"in transit": OrderStatus.CONFIRMED}) is OrderStatus.CONFIRMED
+    )
     with pytest.raises(ValueProblem, match="--status Teleported=STATUS"):
         parse_status("Teleported", {})
 
