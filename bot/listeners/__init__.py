@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from slack_bolt.async_app import AsyncApp
 
 from bot.listeners.commands import BacklogCommand
+from bot.listeners.registry import Registry
 from bot.listeners.router import SubcommandRouter
 from bot.services.container import Services
 
 
-def register_listeners(app: AsyncApp, services: Services) -> SubcommandRouter:
-    """Register every listener group on `app`; returns the subcommand router (help, tests)."""
+@dataclass(frozen=True)
+class Registered:
+    """What register_listeners put on the app: ids by kind, and the /backlog subcommands."""
+
+    registry: Registry
+    router: SubcommandRouter
+
+
+def register_listeners(app: AsyncApp, services: Services) -> Registered:
+    """Register every listener group on `app`."""
+    registry = Registry(app)
     router = SubcommandRouter()
-    BacklogCommand(router).register(app)
-    return router
+    BacklogCommand(router).register(registry)
+    return Registered(registry, router)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck
 
 from bot import ids
 from bot.blocks.help import build_help, help_text
+from bot.listeners.registry import Registry
 from bot.listeners.router import SubcommandRouter, subcommand
 
 
@@ -18,8 +19,8 @@ class BacklogCommand:
         self._router = router
         router.collect(self)
 
-    def register(self, app: AsyncApp) -> None:
-        app.command(ids.BACKLOG_COMMAND)(self.handle)
+    def register(self, registry: Registry) -> None:
+        registry.command(ids.BACKLOG_COMMAND, self.handle)
 
     async def handle(self, ack: AsyncAck, command: dict[str, Any]) -> None:
         """Route by the first word; answer with help when it is empty or unknown."""

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlmodel import col
 
 from bot.services.container import Services
 from bot.services.importer.csv_source import SourceProblem
@@ -35,7 +36,7 @@ async def load_orders(services: Services) -> dict[str, Order]:
 
 async def load_events(services: Services) -> list[OrderEvent]:
     async with services.sessions() as session:
-        result = await session.execute(select(OrderEvent).order_by(OrderEvent.id))
+        result = await session.execute(select(OrderEvent).order_by(col(OrderEvent.id)))
         return list(result.scalars())
 
 

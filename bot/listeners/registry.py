@@ -1,0 +1,48 @@
+"""Registers listeners on the AsyncApp and remembers what it registered (manifest check)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+Listener = Callable[..., Awaitable[None]]
+
+
+class Registry:
+    """A thin front to AsyncApp's decorators that records every id it registers."""
+
+    def __init__(self, app: AsyncApp) -> None:
+        self._app = app
+        self.registered: dict[str, set[str]] = defaultdict(set)
+
+    def command(self, name: str, listener: Listener, lazy: Sequence[Listener] = ()) -> None:
+        self._add("command", name, self._app.command(name), listener, lazy)
+
+    def shortcut(self, callback_id: str, listener: Listener, lazy: Sequence[Listener] = ()) -> None:
+        self._add("shortcut", callback_id, self._app.shortcut(callback_id), listener, lazy)
+
+    def action(self, action_id: str, listener: Listener, lazy: Sequence[Listener] = ()) -> None:
+        self._add("action", action_id, self._app.action(action_id), listener, lazy)
+
+    def view(self, callback_id: str, listener: Listener, lazy: Sequence[Listener] = ()) -> None:
+        self._add("view", callback_id, self._app.view(callback_id), listener, lazy)
+
+    def event(self, event_type: str, listener: Listener, lazy: Sequence[Listener] = ()) -> None:
+        self._add("event", event_type, self._app.event(event_type), listener, lazy)
+
+    def _add(
+        self,
+        kind: str,
+        key: str,
+        decorator: Callable[..., Any],
+        listener: Listener,
+        lazy: Sequence[Listener],
+    ) -> None:
+        self.registered[kind].add(key)
+        if lazy:
+            decorator(ack=listener, lazy=list(lazy))
+        else:
+            decorator(listener)
