@@ -161,11 +161,12 @@ class ImportPrinter:
 
     def change(self, change: OrderChange) -> None:
         self._changes += 1
-        detail = _describe(change)
         if self._dry_run and self._changes <= SHOWN:
-            self._echo(f"would {_VERBS[change.outcome]} {change.external_id}: {detail}")
+            verb = _VERBS[change.outcome]
+            self._echo(f"would {verb} {change.external_id}: {_describe(change)}")
         if self._report:
-            self._report.writerow(["", change.external_id, change.outcome.value, "", detail])
+            outcome = change.outcome.value
+            self._report.writerow(["", change.external_id, outcome, "", _describe(change)])
 
     def progress(self, done: int, total: int) -> None:
         if not sys.stderr.isatty():
@@ -198,8 +199,8 @@ class ImportPrinter:
 def _describe(change: OrderChange) -> str:
     if change.outcome is Outcome.STALE:
         return change.reason or ""
-    if change.outcome is Outcome.CREATED:
-        new = {c.field: c.new for c in change.changes}
+    if change.created is not None:
+        new = change.created
         keys = ("customer", "promised_date", "eta", "status")
         return ", ".join(f"{k} {new[k]}" for k in keys if new.get(k) is not None)
     return "; ".join(f"{c.field}: {c.old} -> {c.new}" for c in change.changes)

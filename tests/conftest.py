@@ -16,7 +16,7 @@ from sqlalchemy import text
 from bot.services.container import Services, build_services
 from storage.engine import create_engine
 
-# FAKES_IMPORT
+from tests.fakes.fixtures import fake_slack, slack_requests  # noqa: F401
 from tests.support import FixedClock
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")

@@ -72,6 +72,7 @@ class OrderChange:
     outcome: Outcome
     changes: list[FieldChange] = field(default_factory=list)
     reason: str | None = None
+    created: Mapping[str, Any] | None = None  # the fields a new order was created with
 
 
 class OrderWriter:
@@ -135,8 +136,7 @@ class OrderWriter:
             "created_at": self._now,
             "updated_at": self._now,
         }
-        changes = [FieldChange(k, None, v) for k, v in f.items() if v is not None]
-        return OrderChange(item.external_id, Outcome.CREATED, changes), row
+        return OrderChange(item.external_id, Outcome.CREATED, created=f), row
 
     def _plan_update(
         self, item: OrderInput, row: Row[Any]

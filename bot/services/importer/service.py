@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.services.importer.csv_source import CsvRecords, open_csv
 from bot.services.importer.rows import ImportOptions, RowProblem, RowReader
 from bot.services.order_writer import OrderChange, OrderInput, OrderWriter, Outcome
+from storage import queries
 from storage.models import EventSource
 
 ProblemSink = Callable[[RowProblem], None]
@@ -71,9 +72,13 @@ class ImportService:
             async with self._sessions() as session:
                 actor, now = f"import:{path.name}", self._clock()
                 writer = OrderWriter(session, source=EventSource.IMPORT, actor=actor, now=now)
+                await queries.prepare_bulk_write(session)
                 await _stream(source, reader, _Batch(writer, summary, sinks), options)
                 summary.landed = not options.dry_run and not (options.strict and summary.rejected)
                 await (session.commit() if summary.landed else session.rollback())
+                if summary.landed and summary.changed:
+                    await queries.refresh_statistics(session)
+                    await session.commit()
         return summary
 
 

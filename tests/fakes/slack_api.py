@@ -1,0 +1,259 @@
+"""A fake Slack Web API on loopback: records calls, enforces Slack's limits, injects failures."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal
+
+from aiohttp import web
+
+from tests.fakes.slack_answers import SAMPLES_DIR, VIEW_METHODS, DefaultAnswers
+from tests.fakes.slack_limits import (
+    SPEC_PATH,
+    Rejection,
+    check_arguments,
+    check_message,
+    check_view,
+    decode_json_args,
+    load_required_args,
+)
+
+# Messages Slack shows in notifications and screen readers only through `text`.
+_NEEDS_FALLBACK = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral"})
+
+
+@dataclass
+class Call:
+    """One request the fake received."""
+
+    method: str
+    args: dict[str, Any]
+    headers: dict[str, str]
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class _Fault:
+    kind: Literal["error", "ratelimit", "slow", "http"]
+    error: str = ""
+    retry_after: int = 0
+    seconds: float = 0.0
+    status: int = 200
+
+
+class FakeSlack:
+    """Slack's Web API (and response_url) served by aiohttp on 127.0.0.1, for one test."""
+
+    def __init__(
+        self,
+        *,
+        team_id: str = "T0001",
+        team_domain: str = "backlog-test",
+        spec_path: Path = SPEC_PATH,
+        samples_dir: Path = SAMPLES_DIR,
+    ) -> None:
+        self.team_id = team_id
+        self.team_domain = team_domain
+        self.calls: list[Call] = []
+        self.warnings: list[str] = []
+        self._required = load_required_args(spec_path)
+        self._answers = DefaultAnswers(team_id, team_domain, samples_dir)
+        self._faults: defaultdict[str, deque[_Fault]] = defaultdict(deque)
+        self._overrides: dict[str, dict[str, Any]] = {}
+        self._runner: web.AppRunner | None = None
+        self._port: int | None = None
+        self._stopping = asyncio.Event()
+
+    async def start(self) -> None:
+        """Listen on a free loopback port."""
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._handle_api)
+        app.router.add_post("/response/{token}", self._handle_response_url)
+        # A short shutdown: a timed-out client has left, nobody waits for the answer.
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self._port = int(self._runner.addresses[0][1])
+        self._stopping.clear()
+
+    async def stop(self) -> None:
+        """Release slow answers and close the server."""
+        self._stopping.set()
+        if self._runner is not None:
+            await self._runner.cleanup()
+        self._runner, self._port = None, None
+
+    async def __aenter__(self) -> FakeSlack:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """What to pass as `AsyncWebClient(base_url=...)`."""
+        return f"{self._origin}/api/"
+
+    @property
+    def response_url_base(self) -> str:
+        """Prefix of response_url endpoints; append any token without a slash."""
+        return f"{self._origin}/response/"
+
+    def response_url(self, token: str = "abc") -> str:
+        """A full response_url that records what is posted to it."""
+        return f"{self.response_url_base}{token}"
+
+    @property
+    def _origin(self) -> str:
+        if self._port is None:
+            raise RuntimeError("FakeSlack is not started")
+        return f"http://127.0.0.1:{self._port}"
+
+    # --- what tests read -------------------------------------------------------------
+
+    def calls_to(self, method: str) -> list[Call]:
+        """Every call to `method`, oldest first."""
+        return [call for call in self.calls if call.method == method]
+
+    def last(self, method: str) -> Call:
+        """The latest call to `method`; AssertionError listing what was called if none."""
+        calls = self.calls_to(method)
+        if not calls:
+            called = [call.method for call in self.calls] or "nothing"
+            raise AssertionError(f"no call to {method}; called: {called}")
+        return calls[-1]
+
+    def reset(self) -> None:
+        """Forget calls, warnings, queued failures and response overrides."""
+        self.calls.clear()
+        self.warnings.clear()
+        self._faults.clear()
+        self._overrides.clear()
+
+    # --- what tests arrange ----------------------------------------------------------
+
+    def fail_next(self, method: str, error: str = "channel_not_found", times: int = 1) -> None:
+        """Answer the next `times` calls with `{"ok": false, "error": error}`."""
+        self._queue(method, _Fault("error", error=error), times)
+
+    def rate_limit_next(self, method: str, retry_after: int = 1, times: int = 1) -> None:
+        """Answer the next `times` calls with HTTP 429 and `Retry-After`."""
+        self._queue(method, _Fault("ratelimit", retry_after=retry_after, status=429), times)
+
+    def slow_next(self, method: str, seconds: float, times: int = 1) -> None:
+        """Wait `seconds` before answering the next `times` calls."""
+        self._queue(method, _Fault("slow", seconds=seconds), times)
+
+    def http_error_next(self, method: str, status: int = 500, times: int = 1) -> None:
+        """Answer the next `times` calls with an HTTP error status."""
+        self._queue(method, _Fault("http", status=status), times)
+
+    def set_response(self, method: str, payload: dict[str, Any]) -> None:
+        """Answer every successful call to `method` with `payload` (ok defaults to true)."""
+        self._overrides[method] = {"ok": True, **payload}
+
+    def _queue(self, method: str, fault: _Fault, times: int) -> None:
+        self._faults[method].extend([fault] * times)
+
+    # --- HTTP ------------------------------------------------------------------------
+
+    async def _handle_api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args, bad_json = await _read_args(request)
+        self.calls.append(Call(method, args, dict(request.headers), request.path))
+        fault = await self._take_fault(method)
+        if fault is not None:
+            return fault
+        if method not in self._required:
+            return _json(Rejection("unknown_method").body())
+        if not _has_token(request, args):
+            return _json(Rejection("not_authed").body())
+        rejection = bad_json or self._check(method, args)
+        if rejection is not None:
+            return _json(rejection.body())
+        if method in self._overrides:
+            return _json(copy.deepcopy(self._overrides[method]))
+        return _json(self._answers.answer(method, args))
+
+    async def _handle_response_url(self, request: web.Request) -> web.Response:
+        args, bad_json = await _read_args(request)
+        self.calls.append(Call("response_url", args, dict(request.headers), request.path))
+        fault = await self._take_fault("response_url")
+        if fault is not None:
+            return fault
+        rejection = bad_json or check_message(args)
+        if rejection is not None:
+            return _json(rejection.body(), status=400)
+        return _json({"ok": True})
+
+    async def _take_fault(self, method: str) -> web.Response | None:
+        queue = self._faults.get(method)
+        if not queue:
+            return None
+        fault = queue.popleft()
+        if fault.kind == "slow":
+            # Waiting on the stop event lets stop() release answers nobody waits for.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), fault.seconds)
+            return None
+        if fault.kind == "ratelimit":
+            headers = {"Retry-After": str(fault.retry_after)}
+            return _json({"ok": False, "error": "ratelimited"}, status=429, headers=headers)
+        if fault.kind == "http":
+            return _json({"ok": False, "error": "fatal_error"}, status=fault.status)
+        return _json(Rejection(fault.error).body())
+
+    def _check(self, method: str, args: dict[str, Any]) -> Rejection | None:
+        rejection = check_arguments(method, args, self._required[method])
+        if rejection is None and method in VIEW_METHODS:
+            rejection = check_view(args["view"])
+        if rejection is None and (method.startswith("chat.") or "blocks" in args):
+            rejection = check_message(args)
+        if rejection is None and method in _NEEDS_FALLBACK:
+            self._warn_without_fallback(method, args)
+        return rejection
+
+    def _warn_without_fallback(self, method: str, args: dict[str, Any]) -> None:
+        if args.get("blocks") and not str(args.get("text") or "").strip():
+            self.warnings.append(f"{method} to {args.get('channel')}: blocks without `text`")
+
+
+async def _read_args(request: web.Request) -> tuple[dict[str, Any], Rejection | None]:
+    """Merge query string, form and JSON body (the spec and slack_sdk disagree on which)."""
+    args: dict[str, Any] = dict(request.query)
+    if request.can_read_body and request.content_type == "application/json":
+        try:
+            body = await request.json()
+        except ValueError:
+            return args, Rejection("invalid_json")
+        args.update(body if isinstance(body, dict) else {})
+    elif request.can_read_body:
+        form = await request.post()
+        args.update({k: v for k, v in form.items() if isinstance(v, str)})
+    return args, decode_json_args(args)
+
+
+def _has_token(request: web.Request, args: dict[str, Any]) -> bool:
+    header = request.headers.get("Authorization", "")
+    token = header.removeprefix("Bearer ") if header.startswith("Bearer ") else args.get("token")
+    # xox* are bot/user tokens; xapp- is the app-level token of apps.connections.open.
+    return isinstance(token, str) and token.startswith(("xox", "xapp-"))
+
+
+def _json(
+    body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
+    return web.json_response(body, status=status, headers=headers)
