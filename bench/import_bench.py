@@ -42,7 +42,9 @@ def bench_one(backend: str, rows: int) -> tuple[Run, Run]:
     """(import, baseline) for one backend and size."""
     csv_path = generate(DATA / f"orders-{rows}.csv", rows)
     url = fresh_database(backend, rows)
-    imported = measure([sys.executable, "-m", "bot", "import", str(csv_path)], {"DATABASE_URL": url})
+    imported = measure(
+        [sys.executable, "-m", "bot", "import", str(csv_path)], {"DATABASE_URL": url}
+    )
     url = fresh_database(backend, rows)
     target = url if backend == "postgresql" else url.removeprefix("sqlite:///")
     baseline = measure([sys.executable, "-m", "bench.baseline_insert", str(csv_path), target])

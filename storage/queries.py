@@ -31,9 +31,7 @@ async def orders_by_external_id(
     return {row.external_id: row for row in result}
 
 
-async def insert_orders(
-    session: AsyncSession, rows: Sequence[Mapping[str, Any]]
-) -> dict[str, int]:
+async def insert_orders(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> dict[str, int]:
     """Insert new orders in one batch; returns their database ids by external id."""
     if not rows:
         return {}

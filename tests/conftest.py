@@ -15,7 +15,6 @@ from sqlalchemy import text
 
 from bot.services.container import Services, build_services
 from storage.engine import create_engine
-
 from tests.fakes.fixtures import fake_slack, slack_requests  # noqa: F401
 from tests.support import FixedClock
 

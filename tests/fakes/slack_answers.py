@@ -113,7 +113,7 @@ class DefaultAnswers:
         return f"https://{self.team_domain}.slack.com/archives/{args['channel']}/p{ts}"
 
     def _auth_test(self, sample: dict[str, Any]) -> dict[str, Any]:
-        # Without the sample's enterprise_id/expires_in: Bolt would see an org install.
+        # No placeholder enterprise_id/expires_in: Bolt copies auth.test into AuthorizeResult.
         body = {k: v for k, v in sample.items() if k not in ("enterprise_id", "expires_in")}
         return {
             **body,
