@@ -57,7 +57,7 @@ def db_upgrade() -> None:
     settings = load_settings()
 
     async def upgrade() -> None:
-        services = build_services(settings.database_url)
+        services = build_services(settings.database_url, schema=settings.database_schema)
         try:
             await services.migrate()
         finally:

@@ -18,6 +18,7 @@ from bot.services.importer.rows import ImportOptions, MappingProblem, RowProblem
 from bot.services.importer.service import ImportSinks, ImportSummary
 from bot.services.importer.values import DateOrder, ValueProblem, parse_status
 from bot.services.order_writer import OrderChange, Outcome
+from bot.settings import Settings
 from storage.models import OrderStatus
 
 SHOWN = 20  # problems and dry-run changes printed one by one before switching to a summary
@@ -101,7 +102,7 @@ def import_command(
         report_file = stack.enter_context(report.open("w", newline="")) if report else None
         printer = ImportPrinter(dry_run, report_file)
         try:
-            summary = asyncio.run(_import(settings.database_url, file, options, printer))
+            summary = asyncio.run(_import(settings, file, options, printer))
         except (SourceProblem, MappingProblem) as exc:
             click.echo(f"backlog-bot import: {exc}", err=True)
             sys.exit(EXIT_FAILED)
@@ -118,11 +119,11 @@ def _exit(summary: ImportSummary, strict: bool) -> int:
 
 
 async def _import(
-    database_url: str, file: Path, options: ImportOptions, printer: ImportPrinter
+    settings: Settings, file: Path, options: ImportOptions, printer: ImportPrinter
 ) -> ImportSummary:
     from bot.services.container import build_services
 
-    services = build_services(database_url)
+    services = build_services(settings.database_url, schema=settings.database_schema)
     try:
         await services.migrate()
         return await services.importer.import_csv(file, options, printer.sinks())

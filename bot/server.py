@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import aiohttp
 import uvicorn
@@ -26,7 +28,7 @@ async def serve(settings: Settings, host: str, port: int) -> None:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    services = build_services(settings.database_url)
+    services = build_services(settings.database_url, schema=settings.database_schema)
     await services.migrate()
     scheduler = AsyncIOScheduler(timezone=settings.timezone)
     scheduler.start()
@@ -52,19 +54,36 @@ async def _serve_http(app: AsyncApp, services: Services, host: str, port: int) -
         log_level="warning",
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
+    server = _Server(config)
+    _on_stop_signals(lambda: setattr(server, "should_exit", True))
     log.info("serving Slack over HTTP on http://%s:%d/slack/events", host, port)
-    # uvicorn traps SIGTERM/SIGINT: it stops accepting and lets open requests finish.
-    await uvicorn.Server(config).serve()
+    await server.serve()
 
 
 async def _serve_socket_mode(app: AsyncApp, settings: Settings) -> None:
     assert settings.slack_app_token is not None
     handler = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())
     stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
+    _on_stop_signals(stop.set)
     await handler.connect_async()  # type: ignore[no-untyped-call]
     log.info("connected to Slack over Socket Mode")
     await stop.wait()
     await handler.close_async()  # type: ignore[no-untyped-call]
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal capture, which re-raises the signal after shutting down.
+
+    The bot's handlers set should_exit instead: stop accepting, let open requests finish
+    (up to GRACEFUL_SHUTDOWN_SECONDS), close the database, exit 0.
+    """
+
+    @contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def _on_stop_signals(callback: Callable[[], object]) -> None:
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, callback)

@@ -13,11 +13,9 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from tests.fakes import fixtures
 from tests.fakes.slack_api import FakeSlack
 
 # Fixtures reach pytest through module globals; tests/conftest.py will import them for all.
-fake_slack = fixtures.fake_slack
 
 MODAL_TITLE = {"type": "plain_text", "text": "Update ETA"}
 

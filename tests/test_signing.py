@@ -10,12 +10,9 @@ from pathlib import Path
 import pytest
 from slack_sdk.signature import SignatureVerifier
 
-from tests.fakes import fixtures
 from tests.fakes.signing import Forge, SignedRequest, SlackRequests, sign
 
 # Fixtures reach pytest through module globals; tests/conftest.py will import them for all.
-fake_slack = fixtures.fake_slack
-slack_requests = fixtures.slack_requests
 
 VECTOR = Path(__file__).parents[2] / "shared/slack/signing-test-vector.json"
 SECRET = "test-signing-secret"
