@@ -65,10 +65,21 @@ async def _serve_socket_mode(app: AsyncApp, settings: Settings) -> None:
     handler = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())
     stop = asyncio.Event()
     _on_stop_signals(stop.set)
-    await handler.connect_async()  # type: ignore[no-untyped-call]
-    log.info("connected to Slack over Socket Mode")
+    # Connecting may retry for a long time (Slack unreachable): a stop signal still wins.
+    connecting = asyncio.create_task(handler.connect_async())  # type: ignore[no-untyped-call]
+    connecting.add_done_callback(_log_connect_outcome)
     await stop.wait()
+    connecting.cancel()
     await handler.close_async()  # type: ignore[no-untyped-call]
+
+
+def _log_connect_outcome(task: asyncio.Task[None]) -> None:
+    if task.cancelled():
+        return
+    if task.exception() is not None:
+        log.error("Socket Mode connection failed", exc_info=task.exception())
+    else:
+        log.info("connected to Slack over Socket Mode")
 
 
 class _Server(uvicorn.Server):

@@ -73,3 +73,34 @@ async def test_run_serves_backlog_help_over_signed_http_and_stops_on_sigterm(
     assert "stopped" in err.decode()
     assert (tmp_path / "run.db").exists()
     assert REPO.exists()
+
+
+async def test_run_with_an_app_token_uses_socket_mode_and_stops_on_sigterm(
+    tmp_path: Path, fake_slack: FakeSlack
+):
+    fake_slack.set_response("apps.connections.open", {"url": "ws://127.0.0.1:9/unreachable"})
+    env = child_env(
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_APP_TOKEN="xapp-test",
+        SLACK_API_URL=fake_slack.base_url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'socket.db'}",
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run",
+        env=env, cwd=tmp_path, stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        for _ in range(200):
+            if fake_slack.calls_to("apps.connections.open") or process.returncode is not None:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(15):
+            _, err = await process.communicate()
+
+    call = fake_slack.last("apps.connections.open")
+    assert call.headers["Authorization"] == "Bearer xapp-test"
+    assert process.returncode == 0, err.decode()
+    assert "stopped" in err.decode()

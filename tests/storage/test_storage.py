@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 
-from bot.services.container import Services
+from bot.services.container import Services, build_services
 from storage.migrate import current_revision
 from storage.models import EventKind, EventSource, Order, OrderEvent, OrderStatus
 
@@ -94,11 +95,12 @@ async def test_migrations_are_at_head_and_rerun_safely(services: Services):
     assert await current_revision(services.engine) == "0001"
 
 
-async def test_sqlite_runs_in_wal_mode_with_foreign_keys(services: Services):
-    if services.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite pragmas only")
+async def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path):
+    services = build_services(f"sqlite:///{tmp_path / 'wal.db'}")
+
     async with services.engine.connect() as conn:
         journal = (await conn.execute(text("PRAGMA journal_mode"))).scalar()
         foreign_keys = (await conn.execute(text("PRAGMA foreign_keys"))).scalar()
+    await services.close()
 
     assert (journal, foreign_keys) == ("wal", 1)
