@@ -16,9 +16,8 @@ from storage import queries
 from storage.models import EventKind, EventSource, OrderStatus
 
 REQUIRED_FOR_CREATE = ("customer", "ordered_at", "promised_date")
-# Fields copied as they are; eta, status, promised_date and updated_at have rules of their own.
-PLAIN_FIELDS = (
-    "customer",
+# What a source may say about an order besides its id, dates and status.
+DESCRIPTIVE_FIELDS = (
     "customer_email",
     "owner",
     "team",
@@ -28,8 +27,9 @@ PLAIN_FIELDS = (
     "quantity",
     "value",
     "currency",
-    "ordered_at",
 )
+# Fields copied as they are; eta, status, promised_date and updated_at have rules of their own.
+PLAIN_FIELDS = ("customer", *DESCRIPTIVE_FIELDS, "ordered_at")
 _NULLABLE_DEFAULTS: dict[str, Any] = {
     name: None for name in PLAIN_FIELDS if name not in REQUIRED_FOR_CREATE
 } | {"current_eta": None, "eta_changed_at": None, "last_contact_at": None}

@@ -21,24 +21,11 @@ from bot.services.importer.values import (
     parse_status,
     status_key,
 )
-from bot.services.order_writer import OrderInput
+from bot.services.order_writer import DESCRIPTIVE_FIELDS, OrderInput
 from storage.models import OrderStatus
 
 REQUIRED_FIELDS = ("order_id", "customer", "ordered_at", "promised_date")
-OPTIONAL_FIELDS = (
-    "customer_email",
-    "owner",
-    "team",
-    "sku",
-    "product",
-    "supplier",
-    "quantity",
-    "value",
-    "currency",
-    "status",
-    "eta",
-    "updated_at",
-)
+OPTIONAL_FIELDS = (*DESCRIPTIVE_FIELDS, "status", "eta", "updated_at")
 ALL_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
 _TEXT_LIMITS = {"order_id": 128, "customer": 255, "team": 128, "sku": 128, "supplier": 255}
 
