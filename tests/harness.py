@@ -21,7 +21,7 @@ from tests.fakes.signing import SignedRequest
 from tests.fakes.slack_api import FakeSlack
 
 
-def test_settings(fake: FakeSlack, **overrides: str) -> Settings:
+def bot_settings(fake: FakeSlack, **overrides: str) -> Settings:
     """Settings for a bot that talks to `fake`; never reads a developer's .env."""
     values: dict[str, Any] = {
         "SLACK_BOT_TOKEN": "xoxb-test-token",
@@ -48,7 +48,7 @@ class RunningBot:
 @asynccontextmanager
 async def running_bot(services: Services, fake: FakeSlack) -> AsyncIterator[RunningBot]:
     """Serve the app built exactly as `backlog-bot run` builds it."""
-    settings = test_settings(fake)
+    settings = bot_settings(fake)
     async with aiohttp.ClientSession() as session:
         app = build_app(settings, services, session)
         config = uvicorn.Config(

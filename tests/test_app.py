@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+import aiohttp
 import pytest
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.models.blocks import Block
 
+from bot.app import build_app
 from bot.services.container import Services
 from bot.services.health import HealthService
 from storage.engine import create_engine, session_factory
 from tests.fakes.signing import SlackRequests
 from tests.fakes.slack_api import FakeSlack
-from tests.harness import RunningBot, running_bot
+from tests.harness import RunningBot, running_bot, bot_settings
 
 
 @pytest.fixture
@@ -107,3 +110,28 @@ async def test_healthz_is_503_when_the_database_is_gone(bot: RunningBot):
 
     assert response.status_code == 503
     assert response.json()["status"] == "unavailable"
+
+
+async def test_unexpected_listener_errors_reach_the_one_error_handler(
+    services: Services,
+    fake_slack: FakeSlack,
+    slack_requests: SlackRequests,
+    caplog: pytest.LogCaptureFixture,
+):
+    async with aiohttp.ClientSession() as session:
+        app = build_app(bot_settings(fake_slack), services, session)
+
+        @app.command("/boom")
+        async def boom(ack: object) -> None:
+            raise RuntimeError("kaboom")
+
+        request = slack_requests.slash_command("", command="/boom")
+        response = await app.async_dispatch(
+            AsyncBoltRequest(body=request.body, headers=request.headers)
+        )
+
+    assert response.status == 500
+    [record] = [r for r in caplog.records if r.name == "bot.slack"]
+    assert record.getMessage() == "unhandled error in /boom listener"
+    assert record.exc_info is not None
+    assert str(record.exc_info[1]) == "kaboom"
