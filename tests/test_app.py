@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 import aiohttp
 import pytest
@@ -15,7 +15,7 @@ from bot.services.health import HealthService
 from storage.engine import create_engine, session_factory
 from tests.fakes.signing import SlackRequests
 from tests.fakes.slack_api import FakeSlack
-from tests.harness import RunningBot, running_bot, bot_settings
+from tests.harness import RunningBot, bot_settings, running_bot
 
 
 @pytest.fixture
@@ -126,9 +126,8 @@ async def test_unexpected_listener_errors_reach_the_one_error_handler(
             raise RuntimeError("kaboom")
 
         request = slack_requests.slash_command("", command="/boom")
-        response = await app.async_dispatch(
-            AsyncBoltRequest(body=request.body, headers=request.headers)
-        )
+        headers: dict[str, str | Sequence[str]] = dict(request.headers)
+        response = await app.async_dispatch(AsyncBoltRequest(body=request.body, headers=headers))
 
     assert response.status == 500
     [record] = [r for r in caplog.records if r.name == "bot.slack"]
