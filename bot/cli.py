@@ -57,7 +57,9 @@ def db_upgrade() -> None:
     settings = load_settings()
 
     async def upgrade() -> None:
-        services = build_services(settings.database_url, schema=settings.database_schema)
+        services = build_services(
+            settings.database_url, schema=settings.database_schema, zone=settings.timezone
+        )
         try:
             await services.migrate()
         finally:

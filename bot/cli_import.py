@@ -123,7 +123,9 @@ async def _import(
 ) -> ImportSummary:
     from bot.services.container import build_services
 
-    services = build_services(settings.database_url, schema=settings.database_schema)
+    services = build_services(
+        settings.database_url, schema=settings.database_schema, zone=settings.timezone
+    )
     try:
         await services.migrate()
         return await services.importer.import_csv(file, options, printer.sinks())

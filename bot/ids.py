@@ -2,6 +2,12 @@
 
 BACKLOG_COMMAND = "/backlog"
 
+# Order card and listings
+ORDER_ACTIONS_BLOCK = "order_actions"
+SHARE_ORDER_ACTION = "order_share"
+OPEN_ORDER_ACTION = "order_open"
+LIST_NEXT_ACTION = "list_next"
+
 # Declared in manifest.yml ahead of their listeners (customer feedback and App Home issues).
 LOG_FEEDBACK_SHORTCUT = "log_feedback"
 PENDING_CALLBACKS = frozenset({LOG_FEEDBACK_SHORTCUT})

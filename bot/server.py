@@ -28,7 +28,9 @@ async def serve(settings: Settings, host: str, port: int) -> None:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    services = build_services(settings.database_url, schema=settings.database_schema)
+    services = build_services(
+        settings.database_url, schema=settings.database_schema, zone=settings.timezone
+    )
     await services.migrate()
     scheduler = AsyncIOScheduler(timezone=settings.timezone)
     scheduler.start()

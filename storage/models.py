@@ -63,6 +63,8 @@ class EventKind(StrEnum):
     FIELD_CHANGED = "field_changed"
     ETA_CHANGED = "eta_changed"
     STATUS_CHANGED = "status_changed"
+    CONTACT_LOGGED = "contact_logged"
+    NOTE_ADDED = "note_added"
 
 
 class Order(SQLModel, table=True):

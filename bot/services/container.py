@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services.health import HealthService
 from bot.services.importer.service import ImportService
+from bot.services.orders import OrderReader
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import utcnow
@@ -26,6 +27,7 @@ class Services:
     clock: Clock
     health: HealthService
     importer: ImportService
+    orders: OrderReader
 
     async def migrate(self) -> None:
         """Bring the schema up to date."""
@@ -36,9 +38,13 @@ class Services:
 
 
 def build_services(
-    database_url: str, *, clock: Clock = utcnow, schema: str | None = None
+    database_url: str,
+    *,
+    clock: Clock = utcnow,
+    schema: str | None = None,
+    zone: tzinfo = UTC,
 ) -> Services:
-    """Wire the services to one database."""
+    """Wire the services to one database; `zone` decides what "today" is for the rules."""
     engine = create_engine(database_url, schema=schema)
     sessions = session_factory(engine)
     return Services(
@@ -47,4 +53,5 @@ def build_services(
         clock=clock,
         health=HealthService(sessions),
         importer=ImportService(sessions, clock),
+        orders=OrderReader(sessions, clock, zone),
     )

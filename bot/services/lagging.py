@@ -1,0 +1,89 @@
+"""Why an order counts as lagging: one rule set, used by cards, lists and digests."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from bot.services.calendar import business_days_between
+from storage.models import Order, OrderStatus
+
+
+class LagKind(StrEnum):
+    """A reason an open order needs attention."""
+
+    OVERDUE = "overdue"
+    SLIPPED = "slipped"
+    STALE = "stale"
+    NO_ETA = "no_eta"
+    NOT_TOLD = "not_told"
+    AGING = "aging"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS = {
+    LagKind.OVERDUE: "Overdue",
+    LagKind.SLIPPED: "Slipped",
+    LagKind.STALE: "Stale",
+    LagKind.NO_ETA: "No ETA",
+    LagKind.NOT_TOLD: "Customer not told",
+    LagKind.AGING: "Aging",
+}
+
+
+@dataclass(frozen=True)
+class LagRules:
+    """Thresholds, in business days; digests override them per subscription."""
+
+    stale_after: int = 5
+    aging_after: int = 20
+    holidays: Collection[date] = ()
+
+
+def due_date(order: Order) -> date:
+    """The date the order is expected: its current ETA, else the original promise."""
+    return order.current_eta or order.promised_date
+
+
+def customer_told(order: Order, today: date) -> bool:
+    """Has a contact been logged since the ETA last changed (or since it passed)?"""
+    if order.last_contact_at is None:
+        return False
+    since = order.eta_changed_at
+    if due_date(order) < today:
+        passed = datetime.combine(
+            due_date(order), datetime.min.time(), order.last_contact_at.tzinfo
+        )
+        since = max(since, passed) if since else passed
+    return since is None or order.last_contact_at >= since
+
+
+def lag_reasons(order: Order, now: datetime, today: date, rules: LagRules) -> list[LagKind]:
+    """Every reason an open, awake order is lagging, most urgent first; [] when it is not."""
+    if not OrderStatus(order.status).is_open:
+        return []
+    if order.snoozed_until is not None and order.snoozed_until > now:
+        return []
+    reasons: list[LagKind] = []
+    if due_date(order) < today:
+        reasons.append(LagKind.OVERDUE)
+    if order.current_eta is not None and order.current_eta > order.promised_date:
+        reasons.append(LagKind.SLIPPED)
+    delayed = order.status == OrderStatus.BACKORDERED
+    if order.current_eta is None and (delayed or order.promised_date < today):
+        reasons.append(LagKind.NO_ETA)
+    changed_or_passed = order.eta_changed_at is not None or due_date(order) < today
+    if changed_or_passed and not customer_told(order, today):
+        reasons.append(LagKind.NOT_TOLD)
+    idle = business_days_between(order.last_activity_at.date(), today, rules.holidays)
+    if idle >= rules.stale_after:
+        reasons.append(LagKind.STALE)
+    age = business_days_between(order.ordered_at.date(), today, rules.holidays)
+    if age >= rules.aging_after:
+        reasons.append(LagKind.AGING)
+    return reasons

@@ -1,0 +1,116 @@
+"""Named read queries behind order lookups: by id, filtered open orders, history, suggestions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from storage.models import OPEN_STATUSES, Order, OrderEvent
+
+DUE = func.coalesce(col(Order.current_eta), col(Order.promised_date))
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    """Which open orders to list; text fields match case-insensitively inside the value."""
+
+    owner: str | None = None
+    team: str | None = None
+    customer: str | None = None
+    sku: str | None = None
+    supplier: str | None = None
+    overdue_on: date | None = None  # only orders whose ETA (or promise) is before this day
+    statuses: frozenset[str] = field(default_factory=lambda: frozenset(OPEN_STATUSES))
+
+
+async def order_by_external_id(session: AsyncSession, external_id: str) -> Order | None:
+    """The order with this id, exactly."""
+    result = await session.execute(select(Order).where(col(Order.external_id) == external_id))
+    return result.scalar_one_or_none()
+
+
+async def open_orders(
+    session: AsyncSession, where: OrderFilter, offset: int, limit: int
+) -> tuple[list[Order], int]:
+    """One page of matching orders, most overdue first, and how many match in all."""
+    condition = _condition(where)
+    total = (await session.execute(select(func.count()).where(condition))).scalar_one()
+    query = (
+        select(Order).where(condition).order_by(DUE, col(Order.external_id)).offset(offset)
+    ).limit(limit)
+    return list((await session.execute(query)).scalars()), int(total)
+
+
+def _condition(where: OrderFilter) -> ColumnElement[bool]:
+    parts: list[ColumnElement[bool]] = [col(Order.status).in_(sorted(where.statuses))]
+    if where.owner:
+        parts.append(col(Order.owner) == where.owner)
+    if where.team:
+        parts.append(func.lower(col(Order.team)) == where.team.lower())
+    for column, text in (
+        (Order.customer, where.customer),
+        (Order.sku, where.sku),
+        (Order.supplier, where.supplier),
+    ):
+        if text:
+            parts.append(col(column).ilike(f"%{_escape(text)}%", escape="\\"))
+    if where.overdue_on:
+        parts.append(where.overdue_on > DUE)
+    return and_(*parts)
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def events_of(
+    session: AsyncSession, order_id: int, limit: int | None = None
+) -> list[OrderEvent]:
+    """The order's audit trail, newest first."""
+    query = (
+        select(OrderEvent)
+        .where(col(OrderEvent.order_id) == order_id)
+        .order_by(col(OrderEvent.at).desc(), col(OrderEvent.id).desc())
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return list((await session.execute(query)).scalars())
+
+
+async def notes_of(
+    session: AsyncSession, order_id: int, kinds: Sequence[str], limit: int
+) -> list[OrderEvent]:
+    """The latest events of the given kinds (notes, contacts), newest first."""
+    query = (
+        select(OrderEvent)
+        .where(col(OrderEvent.order_id) == order_id, col(OrderEvent.kind).in_(kinds))
+        .order_by(col(OrderEvent.at).desc(), col(OrderEvent.id).desc())
+        .limit(limit)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def similar_orders(session: AsyncSession, text: str, limit: int) -> list[Order]:
+    """Orders whose id starts like `text` (longest prefix first), or whose customer matches."""
+    found: dict[str, Order] = {}
+    for length in range(len(text), 2, -1):
+        prefix = _escape(text[:length])
+        query = select(Order).where(col(Order.external_id).ilike(f"{prefix}%", escape="\\"))
+        for order in (
+            await session.execute(query.order_by(col(Order.external_id)).limit(limit))
+        ).scalars():
+            found.setdefault(order.external_id, order)
+        if len(found) >= limit:
+            break
+    if len(found) < limit:
+        query = select(Order).where(
+            or_(col(Order.customer).ilike(f"%{_escape(text)}%", escape="\\"))
+        )
+        for order in (await session.execute(query.order_by(DUE).limit(limit))).scalars():
+            found.setdefault(order.external_id, order)
+    return list(found.values())[:limit]
