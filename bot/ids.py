@@ -7,6 +7,8 @@ ORDER_ACTIONS_BLOCK = "order_actions"
 SHARE_ORDER_ACTION = "order_share"
 OPEN_ORDER_ACTION = "order_open"
 LIST_NEXT_ACTION = "list_next"
+LIST_PAGING_BLOCK = "list_paging"
+SUGGESTIONS_BLOCK = "suggestions"
 
 # Declared in manifest.yml ahead of their listeners (customer feedback and App Home issues).
 LOG_FEEDBACK_SHORTCUT = "log_feedback"

@@ -8,7 +8,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from bot.services.importer.rows import ImportOptions
+from tests.fakes.slack_limits import check_message
+
+if TYPE_CHECKING:
+    from bot.services.container import Services
 
 CANONICAL_HEADER = ["order_id", "customer", "ordered_at", "promised_date"]
 
@@ -57,3 +63,20 @@ def write_csv(
     data = buffer.getvalue().encode(encoding)
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
     return path
+
+
+async def seed_orders(services: Services, folder: Path, rows: Iterable[Mapping[str, Any]]) -> None:
+    """Create orders through the real import (canonical CSV columns)."""
+    rows = list(rows)
+    path = write_csv(folder / f"seed-{id(rows)}.csv", rows)
+    summary = await services.importer.import_csv(path, ImportOptions())
+    assert summary.rejected == 0, "seed rows must be valid"
+
+
+def checked_message(body: Mapping[str, Any]) -> dict[str, Any]:
+    """A message payload (ack body or response_url post) after the fake's Block Kit checks."""
+    payload = dict(body)
+    rejection = check_message(payload)
+    assert rejection is None, rejection.body()
+    assert payload.get("text"), "every message needs a plain-text fallback"
+    return payload

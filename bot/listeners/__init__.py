@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from slack_bolt.async_app import AsyncApp
 
 from bot.listeners.commands import BacklogCommand
+from bot.listeners.lookup import OrderLookup
 from bot.listeners.registry import Registry
 from bot.listeners.router import SubcommandRouter
 from bot.services.container import Services
@@ -24,5 +25,6 @@ def register_listeners(app: AsyncApp, services: Services) -> Registered:
     """Register every listener group on `app`."""
     registry = Registry(app)
     router = SubcommandRouter()
+    OrderLookup(services, router).register(registry)
     BacklogCommand(router).register(registry)
     return Registered(registry, router)

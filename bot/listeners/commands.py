@@ -26,6 +26,9 @@ class BacklogCommand:
         """Route by the first word; answer with help when it is empty or unknown."""
         name, _, rest = (command.get("text") or "").strip().partition(" ")
         found = self._router.find(name) if name else self._router.find("help")
+        if found is None and not rest.strip() and self._router.fallback is not None:
+            await self._router.fallback(ack=ack, args=name, command=command)
+            return
         if found is None:
             await self._reply_help(
                 ack, notice=f"I don't know `/backlog {name}`. Here is what I do:"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -24,8 +25,11 @@ class Registry:
     def shortcut(self, callback_id: str, listener: Listener, lazy: Sequence[Listener] = ()) -> None:
         self._add("shortcut", callback_id, self._app.shortcut(callback_id), listener, lazy)
 
-    def action(self, action_id: str, listener: Listener, lazy: Sequence[Listener] = ()) -> None:
-        self._add("action", action_id, self._app.action(action_id), listener, lazy)
+    def action(
+        self, action_id: str | re.Pattern[str], listener: Listener, lazy: Sequence[Listener] = ()
+    ) -> None:
+        key = action_id if isinstance(action_id, str) else action_id.pattern
+        self._add("action", key, self._app.action(action_id), listener, lazy)
 
     def view(self, callback_id: str, listener: Listener, lazy: Sequence[Listener] = ()) -> None:
         self._add("view", callback_id, self._app.view(callback_id), listener, lazy)

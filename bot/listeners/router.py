@@ -40,6 +40,7 @@ class SubcommandRouter:
 
     def __init__(self) -> None:
         self._by_name: dict[str, Subcommand] = {}
+        self.fallback: Handler | None = None  # `/backlog WORD` when WORD is no subcommand
 
     def collect(self, group: Any) -> None:
         for _, method in inspect.getmembers(group, inspect.ismethod):
@@ -50,6 +51,9 @@ class SubcommandRouter:
 
     def find(self, name: str) -> Subcommand | None:
         return self._by_name.get(name.lower())
+
+    def usage(self, name: str) -> str:
+        return self._by_name[name].usage
 
     def __iter__(self) -> Iterator[Subcommand]:
         return iter(self._by_name.values())

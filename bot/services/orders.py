@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.services.calendar import business_days_between
 from bot.services.lagging import LagKind, LagRules, customer_told, lag_reasons
 from storage import lookups
-from storage.lookups import OrderFilter
+from storage.lookups import OrderFilter as OrderFilter  # re-exported for listeners
 from storage.models import EventKind, Order, OrderEvent
 
 NOTE_KINDS = (EventKind.NOTE_ADDED.value, EventKind.CONTACT_LOGGED.value)
@@ -72,11 +72,11 @@ class OrderReader:
     ) -> None:
         self._sessions = sessions
         self._clock = clock
-        self._zone = zone
+        self.zone = zone
         self._rules = rules or LagRules()
 
     def today(self) -> date:
-        return self._clock().astimezone(self._zone).date()
+        return self._clock().astimezone(self.zone).date()
 
     async def detail(self, external_id: str) -> OrderDetail:
         """The order card's data; OrderNotFound with close matches otherwise."""
@@ -117,7 +117,7 @@ class OrderReader:
             lagging=lag_reasons(order, self._clock(), today, self._rules),
             customer_told=customer_told(order, today),
             age_business_days=business_days_between(
-                order.ordered_at.astimezone(self._zone).date(), today, self._rules.holidays
+                order.ordered_at.astimezone(self.zone).date(), today, self._rules.holidays
             ),
         )
 

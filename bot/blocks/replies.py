@@ -1,0 +1,50 @@
+"""Block Kit for short ephemeral replies: usage errors, not-found with suggestions."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot import ids
+from bot.blocks.text import clip, escape
+from storage.models import Order
+
+
+def build_usage(problem: str, usage: str) -> list[Block]:
+    """What was wrong and the exact usage of the subcommand."""
+    return [SectionBlock(text=MarkdownTextObject(text=f"{escape(problem)}\nUsage: `{usage}`"))]
+
+
+def build_not_found(external_id: str, suggestions: list[Order]) -> list[Block]:
+    """No such order; close matches as Open buttons."""
+    text = f"I can't find order `{escape(clip(external_id, 100))}`."
+    if not suggestions:
+        return [
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=text + " Check the id, or try `/backlog customer NAME`."
+                )
+            )
+        ]
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text + " Did you mean:"))]
+    buttons = [
+        ButtonElement(
+            text=clip(f"{o.external_id} · {o.customer}", 75),
+            action_id=f"{ids.OPEN_ORDER_ACTION}:{n}",
+            value=o.external_id,
+        )
+        for n, o in enumerate(suggestions)
+    ]
+    blocks.append(ActionsBlock(block_id=ids.SUGGESTIONS_BLOCK, elements=buttons))
+    return blocks
+
+
+def not_found_text(external_id: str, suggestions: list[Order]) -> str:
+    """The plain-text fallback of build_not_found."""
+    close = ", ".join(o.external_id for o in suggestions)
+    return f"I can't find order {external_id}." + (f" Did you mean: {close}?" if close else "")
