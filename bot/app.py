@@ -46,11 +46,23 @@ def build_app(settings: Settings, services: Services, session: aiohttp.ClientSes
         # Ack is returned when the listener finishes: no 10 ms ack polling per request.
         # Listeners therefore ack first and leave slow work to lazy listeners.
         process_before_response=True,
-        logger=logging.getLogger("bot.slack"),
+        logger=_slack_logger(),
     )
     app.error(_log_error)
     register_listeners(app, services)
     return app
+
+
+def _slack_logger() -> logging.Logger:
+    logger = logging.getLogger("bot.slack")
+    logger.addFilter(_skip_token_notice)
+    return logger
+
+
+def _skip_token_notice(record: logging.LogRecord) -> bool:
+    # Bolt reads SLACK_BOT_TOKEN from the environment even when given a client carrying it,
+    # then warns at every start that the token is unused; the client has the same token.
+    return not record.getMessage().startswith("As you gave `client` as well")
 
 
 async def _log_error(error: Exception, body: dict[str, Any], logger: logging.Logger) -> None:

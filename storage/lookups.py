@@ -47,7 +47,13 @@ async def open_orders(
 
 
 def _condition(where: OrderFilter) -> ColumnElement[bool]:
-    parts: list[ColumnElement[bool]] = [col(Order.status).in_(sorted(where.statuses))]
+    # "closed_at IS NULL" is how open orders are found: it matches the partial index on the
+    # due date exactly (the database keeps it in step with the status by a check constraint).
+    parts: list[ColumnElement[bool]] = []
+    if where.statuses <= OPEN_STATUSES:
+        parts.append(col(Order.closed_at).is_(None))
+    if where.statuses != OPEN_STATUSES:
+        parts.append(col(Order.status).in_(sorted(where.statuses)))
     if where.owner:
         parts.append(col(Order.owner) == where.owner)
     if where.team:
