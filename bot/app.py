@@ -14,6 +14,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.listeners import register_listeners
+from bot.listeners.background import Background
 from bot.services.container import Services
 from bot.settings import Settings
 
@@ -37,7 +38,12 @@ def build_client(settings: Settings, session: aiohttp.ClientSession) -> AsyncWeb
     )
 
 
-def build_app(settings: Settings, services: Services, session: aiohttp.ClientSession) -> AsyncApp:
+def build_app(
+    settings: Settings,
+    services: Services,
+    session: aiohttp.ClientSession,
+    background: Background | None = None,
+) -> AsyncApp:
     """An AsyncApp with every listener registered and one error handler."""
     secret = settings.slack_signing_secret
     app = AsyncApp(
@@ -49,7 +55,7 @@ def build_app(settings: Settings, services: Services, session: aiohttp.ClientSes
         logger=_slack_logger(),
     )
     app.error(_log_error)
-    register_listeners(app, services)
+    register_listeners(app, services, background)
     return app
 
 

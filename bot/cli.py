@@ -58,7 +58,11 @@ def db_upgrade() -> None:
 
     async def upgrade() -> None:
         services = build_services(
-            settings.database_url, schema=settings.database_schema, zone=settings.timezone
+            settings.database_url,
+            schema=settings.database_schema,
+            zone=settings.timezone,
+            roles=settings.roles,
+            team_channels=settings.team_channels,
         )
         try:
             await services.migrate()

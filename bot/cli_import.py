@@ -124,7 +124,11 @@ async def _import(
     from bot.services.container import build_services
 
     services = build_services(
-        settings.database_url, schema=settings.database_schema, zone=settings.timezone
+        settings.database_url,
+        schema=settings.database_schema,
+        zone=settings.timezone,
+        roles=settings.roles,
+        team_channels=settings.team_channels,
     )
     try:
         await services.migrate()

@@ -9,6 +9,14 @@ OPEN_ORDER_ACTION = "order_open"
 LIST_NEXT_ACTION = "list_next"
 LIST_PAGING_BLOCK = "list_paging"
 SUGGESTIONS_BLOCK = "suggestions"
+ETA_ACTION = "order_eta"
+CONTACT_ACTION = "order_contact"
+NOTE_ACTION = "order_note"
+
+# Modals
+ETA_MODAL = "eta_modal"
+CONTACT_MODAL = "contact_modal"
+NOTE_MODAL = "note_modal"
 
 # Declared in manifest.yml ahead of their listeners (customer feedback and App Home issues).
 LOG_FEEDBACK_SHORTCUT = "log_feedback"

@@ -29,7 +29,11 @@ async def serve(settings: Settings, host: str, port: int) -> None:
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     services = build_services(
-        settings.database_url, schema=settings.database_schema, zone=settings.timezone
+        settings.database_url,
+        schema=settings.database_schema,
+        zone=settings.timezone,
+        roles=settings.roles,
+        team_channels=settings.team_channels,
     )
     await services.migrate()
     scheduler = AsyncIOScheduler(timezone=settings.timezone)

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import re
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.services.roles import Role, RoleBook
+from bot.services.teams import TeamChannels
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./backlog.db"
 README_SETUP_HINT = "see README.md, section 'Create the Slack app'"
+_ROLE_ID = re.compile(r"[UWS][A-Z0-9]{2,}")  # a user (U…, W… on Enterprise Grid) or user group
+_CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,}")  # a public (C…) or private (G…) channel
+# Comma-separated lists, not JSON: pydantic-settings must hand them over undecoded.
+SlackIds = Annotated[frozenset[str], NoDecode]
 
 
 class Settings(BaseSettings):
@@ -25,6 +34,13 @@ class Settings(BaseSettings):
     backlog_timezone: str = Field(default="UTC", alias="BACKLOG_TIMEZONE")
     backlog_api_token: SecretStr | None = Field(default=None, alias="BACKLOG_API_TOKEN")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    backlog_admins: SlackIds = Field(default=frozenset(), alias="BACKLOG_ADMINS")
+    backlog_reps: SlackIds = Field(default=frozenset(), alias="BACKLOG_REPS")
+    backlog_viewers: SlackIds = Field(default=frozenset(), alias="BACKLOG_VIEWERS")
+    backlog_default_role: Role = Field(default=Role.REP, alias="BACKLOG_DEFAULT_ROLE")
+    team_channels: Annotated[dict[str, str], NoDecode] = Field(
+        default_factory=dict, alias="TEAM_CHANNELS"
+    )
 
     @field_validator("backlog_timezone")
     @classmethod
@@ -35,6 +51,34 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown IANA time zone {value!r} (e.g. Europe/Berlin)") from exc
         return value
 
+    @field_validator("backlog_admins", "backlog_reps", "backlog_viewers", mode="before")
+    @classmethod
+    def _split_ids(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        return frozenset(part.strip() for part in value.split(",") if part.strip())
+
+    @field_validator("backlog_admins", "backlog_reps", "backlog_viewers")
+    @classmethod
+    def _slack_ids(cls, value: frozenset[str]) -> frozenset[str]:
+        for item in sorted(value):
+            if not _ROLE_ID.fullmatch(item):
+                raise ValueError(
+                    f"{item!r} is not a Slack user id (U…/W…) or user-group id (S…);"
+                    " separate ids with commas"
+                )
+        return value
+
+    @field_validator("backlog_default_role", mode="before")
+    @classmethod
+    def _role_name(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("team_channels", mode="before")
+    @classmethod
+    def _team_channels(cls, value: Any) -> Any:
+        return parse_team_channels(value) if isinstance(value, str) else value
+
     @field_validator("slack_api_url")
     @classmethod
     def _trailing_slash(cls, value: str) -> str:
@@ -44,6 +88,19 @@ class Settings(BaseSettings):
     @property
     def timezone(self) -> ZoneInfo:
         return ZoneInfo(self.backlog_timezone)
+
+    @property
+    def roles(self) -> RoleBook:
+        return RoleBook(
+            admins=self.backlog_admins,
+            reps=self.backlog_reps,
+            viewers=self.backlog_viewers,
+            default=self.backlog_default_role,
+        )
+
+    @property
+    def teams(self) -> TeamChannels:
+        return TeamChannels(self.team_channels)
 
     @property
     def socket_mode(self) -> bool:
@@ -57,3 +114,20 @@ class Settings(BaseSettings):
         return [
             name for name, value in required.items() if not value or not value.get_secret_value()
         ]
+
+
+def parse_team_channels(text: str) -> dict[str, str]:
+    """Read "emea=C0123,apac=C0456" into {"emea": "C0123", "apac": "C0456"}."""
+    channels: dict[str, str] = {}
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        team, sep, channel = (piece.strip() for piece in item.partition("="))
+        if not sep or not team or not channel:
+            raise ValueError(f"{item!r} is not TEAM=CHANNEL_ID (e.g. emea=C0123,apac=C0456)")
+        if not _CHANNEL_ID.fullmatch(channel):
+            raise ValueError(f"{channel!r} (team {team!r}) is not a channel id such as C0123")
+        if team.lower() in channels:
+            raise ValueError(f"team {team!r} is listed twice")
+        channels[team.lower()] = channel
+    return channels

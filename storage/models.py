@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column, Index, Numeric, String, Text
-from sqlmodel import Field, SQLModel
+from sqlalchemy import CheckConstraint, Column, Index, Numeric, String, Text, func, text
+from sqlmodel import Field, SQLModel, col
 
 from storage.types import UTCDateTime
 
@@ -65,6 +65,10 @@ class EventKind(StrEnum):
     STATUS_CHANGED = "status_changed"
     CONTACT_LOGGED = "contact_logged"
     NOTE_ADDED = "note_added"
+    OWNER_CHANGED = "owner_changed"
+    SNOOZED = "snoozed"
+    EXPEDITE_REQUESTED = "expedite_requested"
+    EXPEDITE_DECIDED = "expedite_decided"
 
 
 class Order(SQLModel, table=True):
@@ -111,10 +115,23 @@ class Order(SQLModel, table=True):
     version: int = Field(default=1, nullable=False)  # optimistic concurrency check
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # The order's thread in its team channel: where every action on the order is echoed.
+    thread_channel: str | None = Field(default=None, max_length=32)
+    thread_ts: str | None = Field(default=None, max_length=32)
 
     @property
     def is_open(self) -> bool:
         return OrderStatus(self.status).is_open
+
+
+# Mirrors migration 0003 (declared here so the models match the migrations): open orders by
+# due date, the ETA else the promise.
+Index(
+    "ix_orders_open_due",
+    func.coalesce(col(Order.current_eta), col(Order.promised_date)),
+    postgresql_where=text("closed_at IS NULL"),
+    sqlite_where=text("closed_at IS NULL"),
+)
 
 
 class OrderEvent(SQLModel, table=True):
@@ -136,3 +153,37 @@ class OrderEvent(SQLModel, table=True):
     old_value: str | None = Field(default=None, sa_column=Column(Text))
     new_value: str | None = Field(default=None, sa_column=Column(Text))
     note: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class ExpediteStatus(StrEnum):
+    """Where an expedite request stands."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    DENIED = "denied"
+
+
+class ExpediteRequest(SQLModel, table=True):
+    """A rep asking the leads to hurry an order; at most one is pending per order."""
+
+    __tablename__ = "expedite_requests"
+    __table_args__ = (
+        Index("ix_expedite_requests_order_status", "order_id", "status"),
+        CheckConstraint(
+            "status IN ('pending', 'approved', 'denied')", name="ck_expedite_requests_status"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", nullable=False)
+    requested_by: str = Field(max_length=255)  # Slack user id
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    status: ExpediteStatus = Field(
+        default=ExpediteStatus.PENDING, sa_column=Column(String(16), nullable=False)
+    )
+    decided_by: str | None = Field(default=None, max_length=255)
+    decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    decision_note: str | None = Field(default=None, sa_column=Column(Text))
+    channel: str | None = Field(default=None, max_length=32)  # the leads' message about it
+    message_ts: str | None = Field(default=None, max_length=32)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

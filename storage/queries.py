@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import Row, Table, bindparam, func, insert, select, text, update
+from sqlalchemy import CursorResult, Row, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col
 
-import storage.models  # noqa: F401 - registers the tables
+from storage.models import Order, OrderEvent
 
 ORDERS: Table = SQLModel.metadata.tables["orders"]
 EVENTS: Table = SQLModel.metadata.tables["order_events"]
@@ -116,3 +117,60 @@ async def count_orders(session: AsyncSession) -> int:
 async def count_events(session: AsyncSession) -> int:
     """How many events are stored."""
     return int((await session.execute(select(func.count()).select_from(EVENTS))).scalar_one())
+
+
+async def order_by_id(session: AsyncSession, order_id: int) -> Order:
+    """The order as stored now, replacing any copy the session already holds."""
+    query = select(Order).where(col(Order.id) == order_id)
+    result = await session.execute(query.execution_options(populate_existing=True))
+    return result.scalar_one()
+
+
+async def update_order_if_version(
+    session: AsyncSession, order_id: int, version: int, values: Mapping[str, Any]
+) -> bool:
+    """Set `values` and bump the version, only if the order is still at `version`.
+
+    The version check and the write are one statement, so two writers who read the same
+    version cannot both win: the second one updates nothing and gets False.
+    """
+    statement = (
+        update(ORDERS)
+        .where(ORDERS.c.id == order_id, ORDERS.c.version == version)
+        .values({**values, "version": ORDERS.c.version + 1})
+    )
+    result = cast(CursorResult[Any], await session.execute(statement))
+    return result.rowcount == 1
+
+
+async def set_thread_once(session: AsyncSession, order_id: int, channel: str, ts: str) -> bool:
+    """Record the order's Slack thread unless it has one already (first writer wins)."""
+    statement = (
+        update(ORDERS)
+        .where(ORDERS.c.id == order_id, ORDERS.c.thread_ts.is_(None))
+        .values(thread_channel=channel, thread_ts=ts)
+    )
+    result = cast(CursorResult[Any], await session.execute(statement))
+    return result.rowcount == 1
+
+
+async def latest_event(session: AsyncSession, order_id: int) -> OrderEvent | None:
+    """The order's most recent event (ties on time go to the later insert)."""
+    events = await events_since(session, order_id, since=None, limit=1)
+    return events[0] if events else None
+
+
+async def events_since(
+    session: AsyncSession, order_id: int, since: datetime | None, limit: int | None = None
+) -> list[OrderEvent]:
+    """The order's events at or after `since` (all when None), newest first."""
+    query = select(OrderEvent).where(col(OrderEvent.order_id) == order_id)
+    if since is not None:
+        query = query.where(col(OrderEvent.at) >= since)
+    query = query.order_by(col(OrderEvent.at).desc(), col(OrderEvent.id).desc()).limit(limit)
+    return list((await session.execute(query)).scalars())
+
+
+async def event_by_id(session: AsyncSession, event_id: int) -> OrderEvent | None:
+    """One event."""
+    return await session.get(OrderEvent, event_id)

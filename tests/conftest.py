@@ -128,6 +128,8 @@ async def services(database: Database, clock: FixedClock) -> AsyncIterator[Servi
     else:
         async with built.engine.begin() as conn:
             # TRUNCATE skips the row triggers that keep order_events append-only.
-            await conn.execute(text("TRUNCATE order_events, orders RESTART IDENTITY CASCADE"))
+            await conn.execute(
+                text("TRUNCATE expedite_requests, order_events, orders RESTART IDENTITY CASCADE")
+            )
     yield built
     await built.close()

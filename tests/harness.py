@@ -13,6 +13,7 @@ import httpx
 import uvicorn
 
 from bot.app import build_app
+from bot.listeners.background import Background
 from bot.services.container import Services
 from bot.settings import Settings
 from bot.web import build_web
@@ -39,6 +40,11 @@ class RunningBot:
     http: httpx.AsyncClient
     services: Services
     fake: FakeSlack
+    background: Background
+
+    async def settle(self) -> None:
+        """Wait for the work that follows acks (card updates, thread notes)."""
+        await self.background.drain()
 
     async def send(self, request: SignedRequest) -> httpx.Response:
         """POST a signed Slack request to /slack/events."""
@@ -50,7 +56,8 @@ async def running_bot(services: Services, fake: FakeSlack) -> AsyncIterator[Runn
     """Serve the app built exactly as `backlog-bot run` builds it."""
     settings = bot_settings(fake)
     async with aiohttp.ClientSession() as session:
-        app = build_app(settings, services, session)
+        background = Background()
+        app = build_app(settings, services, session, background)
         config = uvicorn.Config(
             build_web(app, services), host="127.0.0.1", port=0, lifespan="off", log_level="warning"
         )
@@ -62,7 +69,7 @@ async def running_bot(services: Services, fake: FakeSlack) -> AsyncIterator[Runn
         url = f"http://127.0.0.1:{port}"
         try:
             async with httpx.AsyncClient(base_url=url, trust_env=False, timeout=10) as http:
-                yield RunningBot(url, http, services, fake)
+                yield RunningBot(url, http, services, fake, background)
         finally:
             server.should_exit = True
             await task

@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot import ids
+from bot.blocks.order_modals import OrderBrief
 from bot.blocks.text import clip, day, days_late, escape, moment, person
 from bot.services.lagging import due_date
 from bot.services.orders import OrderDetail, OrderSummary
@@ -46,12 +47,28 @@ def build_order_card(
     if detail.notes:
         lines = [_note_line(event, zone) for event in detail.notes]
         blocks.append(SectionBlock(text=MarkdownTextObject(text="*Latest*\n" + "\n".join(lines))))
-    if shareable:
-        share = ButtonElement(
-            text="Share in channel", action_id=ids.SHARE_ORDER_ACTION, value=o.external_id
-        )
-        blocks.append(ActionsBlock(block_id=ids.ORDER_ACTIONS_BLOCK, elements=[share]))
+    blocks.append(ActionsBlock(block_id=ids.ORDER_ACTIONS_BLOCK, elements=_buttons(o, shareable)))
     return blocks
+
+
+def _buttons(o: Order, shareable: bool) -> list[ButtonElement]:
+    brief = OrderBrief.of(o).encode()
+    buttons = []
+    if o.is_open:
+        buttons.append(
+            ButtonElement(text="Update ETA", action_id=ids.ETA_ACTION, value=brief, style="primary")
+        )
+    buttons += [
+        ButtonElement(text="Log customer contact", action_id=ids.CONTACT_ACTION, value=brief),
+        ButtonElement(text="Add note", action_id=ids.NOTE_ACTION, value=brief),
+    ]
+    if shareable:
+        buttons.append(
+            ButtonElement(
+                text="Share in channel", action_id=ids.SHARE_ORDER_ACTION, value=o.external_id
+            )
+        )
+    return buttons
 
 
 def _fields(detail: OrderDetail, today: date, zone: tzinfo) -> list[MarkdownTextObject]:

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.listeners.background import Background
 from bot.listeners.commands import BacklogCommand
 from bot.listeners.lookup import OrderLookup
+from bot.listeners.order_actions import OrderCardActions
 from bot.listeners.registry import Registry
 from bot.listeners.router import SubcommandRouter
 from bot.services.container import Services
@@ -19,12 +21,17 @@ class Registered:
 
     registry: Registry
     router: SubcommandRouter
+    background: Background
 
 
-def register_listeners(app: AsyncApp, services: Services) -> Registered:
-    """Register every listener group on `app`."""
+def register_listeners(
+    app: AsyncApp, services: Services, background: Background | None = None
+) -> Registered:
+    """Register every listener group on `app`; `background` runs the work that follows acks."""
+    background = background or Background()
     registry = Registry(app)
     router = SubcommandRouter()
     OrderLookup(services, router).register(registry)
+    OrderCardActions(services, background).register(registry)
     BacklogCommand(router).register(registry)
-    return Registered(registry, router)
+    return Registered(registry, router, background)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.services.actions import OrderActions
 from bot.services.health import HealthService
 from bot.services.importer.service import ImportService
 from bot.services.orders import OrderReader
+from bot.services.roles import RoleBook
+from bot.services.teams import TeamChannels
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import utcnow
@@ -28,6 +31,9 @@ class Services:
     health: HealthService
     importer: ImportService
     orders: OrderReader
+    actions: OrderActions
+    roles: RoleBook
+    teams: TeamChannels
 
     async def migrate(self) -> None:
         """Bring the schema up to date."""
@@ -43,10 +49,16 @@ def build_services(
     clock: Clock = utcnow,
     schema: str | None = None,
     zone: tzinfo = UTC,
+    roles: RoleBook | None = None,
+    team_channels: Mapping[str, str] | None = None,
 ) -> Services:
-    """Wire the services to one database; `zone` decides what "today" is for the rules."""
+    """Wire the services to one database; `zone` decides what "today" is for the rules.
+
+    Without `roles` everyone is a rep; without `team_channels` no order gets a thread.
+    """
     engine = create_engine(database_url, schema=schema)
     sessions = session_factory(engine)
+    roles = roles or RoleBook()
     return Services(
         engine=engine,
         sessions=sessions,
@@ -54,4 +66,7 @@ def build_services(
         health=HealthService(sessions),
         importer=ImportService(sessions, clock),
         orders=OrderReader(sessions, clock, zone),
+        actions=OrderActions(sessions, clock, zone, roles),
+        roles=roles,
+        teams=TeamChannels(dict(team_channels or {})),
     )

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.eta import EtaHistory
 from storage import queries
 from storage.models import EventKind, EventSource, OrderStatus
 
@@ -118,7 +119,7 @@ class OrderWriter:
         status = OrderStatus(f.get("status", OrderStatus.RECEIVED))
         promise: date = f["promised_date"]
         eta: date | None = f.get("eta")
-        slipped = eta is not None and eta > promise
+        move = EtaHistory(promise).move_to(eta) if eta is not None else None
         row = dict(_NULLABLE_DEFAULTS)
         row |= {name: f[name] for name in PLAIN_FIELDS if f.get(name) is not None}
         row |= {
@@ -126,8 +127,8 @@ class OrderWriter:
             "status": status.value,
             "promised_date": promise,
             "current_eta": eta,
-            "slip_count": int(slipped),
-            "days_slipped": (eta - promise).days if eta is not None and slipped else 0,
+            "slip_count": move.slip_count if move else 0,
+            "days_slipped": move.days_slipped if move else 0,
             "eta_changed_at": self._now if eta is not None and eta != promise else None,
             "closed_at": None if status.is_open else self._now,
             "source_updated_at": f.get("updated_at"),
@@ -201,13 +202,12 @@ class OrderWriter:
             note = f"source moved the promised date; original promise {row.promised_date} kept"
         if proposed is None or proposed == row.current_eta:
             return
-        previous: date = row.current_eta or row.promised_date
+        history = EtaHistory(row.promised_date, row.current_eta, row.slip_count, row.days_slipped)
+        move = history.move_to(proposed)
         values |= {"current_eta": proposed, "eta_changed_at": self._now}
-        if proposed > previous:
-            slip = (proposed - previous).days
-            values["slip_count"] = row.slip_count + 1
-            values["days_slipped"] = row.days_slipped + slip
-            note = f"slipped {slip} day(s)" + (f"; {note}" if note else "")
+        if move.note:
+            values |= {"slip_count": move.slip_count, "days_slipped": move.days_slipped}
+            note = move.note + (f"; {note}" if note else "")
         event = self._event(row.id, EventKind.ETA_CHANGED, "current_eta", row, proposed)
         events.append(event | {"note": note})
 

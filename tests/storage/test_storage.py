@@ -6,11 +6,12 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 
 from bot.services.container import Services, build_services
-from storage.migrate import current_revision
+from storage.migrate import alembic_config, current_revision
 from storage.models import EventKind, EventSource, Order, OrderEvent, OrderStatus
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -92,7 +93,8 @@ async def test_order_events_are_append_only(services: Services):
 async def test_migrations_are_at_head_and_rerun_safely(services: Services):
     await services.migrate()
 
-    assert await current_revision(services.engine) == "0001"
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert await current_revision(services.engine) == head
 
 
 async def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path):

@@ -1,0 +1,69 @@
+"""After an order changed: refresh the card in place, note a slip in the order's team thread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.blocks.forms import ModalContext
+from bot.blocks.order_card import build_order_card, order_card_text
+from bot.blocks.threads import slip_line, thread_parent
+from bot.services.actions.unit import ActionResult
+from bot.services.container import Services
+
+
+class CardUpdates:
+    """The Slack side effects of a saved change."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    async def after(
+        self, result: ActionResult, ctx: ModalContext, actor: str, client: AsyncWebClient
+    ) -> None:
+        if result.duplicate:
+            return
+        if ctx.response_url:
+            await self._refresh_card(ctx.response_url, result.order.external_id, client)
+        if result.slipped_days > 0:
+            await self._note_slip(result, actor, client)
+
+    async def _refresh_card(
+        self, response_url: str, external_id: str, client: AsyncWebClient
+    ) -> None:
+        orders = self._services.orders
+        detail = await orders.detail(external_id)
+        blocks = build_order_card(detail, orders.today(), orders.zone)
+        webhook = AsyncWebhookClient(response_url, session=_session(client))
+        await webhook.send(text=order_card_text(detail), blocks=blocks, replace_original=True)
+
+    async def _note_slip(self, result: ActionResult, actor: str, client: AsyncWebClient) -> None:
+        order = result.order
+        channel = self._services.teams.channel_for(order)
+        if channel is None:
+            return
+        thread_ts = order.thread_ts if order.thread_channel == channel else None
+        if thread_ts is None:
+            text, blocks = thread_parent(order)
+            parent = await client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+            thread_ts = str(parent["ts"])
+            await self._services.actions.record_thread(order.external_id, channel, thread_ts)
+        name = await _display_name(client, actor)
+        # The actor is named, not @-mentioned: nobody is notified about their own change.
+        await client.chat_postMessage(
+            channel=channel, thread_ts=thread_ts, text=slip_line(result, name)
+        )
+
+
+def _session(client: AsyncWebClient) -> aiohttp.ClientSession | None:
+    return client.session
+
+
+async def _display_name(client: AsyncWebClient, user_id: str) -> str:
+    response = await client.users_info(user=user_id)
+    user: dict[str, Any] = response.get("user") or {}
+    profile: dict[str, Any] = user.get("profile") or {}
+    return str(profile.get("display_name") or profile.get("real_name") or "a teammate")

@@ -1,0 +1,209 @@
+"""Card buttons that change an order: Update ETA, Log customer contact, Add note.
+
+A button opens its modal straight from the button's value (no database work before views.open,
+so Slack's 3-second trigger_id window holds even when the database is slow). A submission is
+validated and saved before the ack, so every problem shows under its field; the card update and
+the thread note follow the ack in the background.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncRespond
+from slack_sdk.models.views import View
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import ids
+from bot.blocks.forms import FormErrors, ModalContext
+from bot.blocks.order_modals import (
+    CONTACT_NOTE,
+    ETA_DATE,
+    FIELD_BLOCKS,
+    NOTE_TEXT,
+    OrderBrief,
+    build_contact_modal,
+    build_eta_modal,
+    build_note_modal,
+    read_contact_form,
+    read_eta_form,
+    read_note_form,
+)
+from bot.listeners.background import Background
+from bot.listeners.card_updates import CardUpdates
+from bot.listeners.registry import Registry
+from bot.services.actions.unit import ActionResult
+from bot.services.container import Services
+from bot.services.errors import InvalidInput, PermissionDenied, StaleUpdate
+from bot.services.roles import Role
+
+ModalBuilder = Callable[[OrderBrief, ModalContext, str | None], View]
+Save = Callable[[ModalContext, dict[str, Any], str], Awaitable[ActionResult]]
+
+
+class OrderCardActions:
+    """Opens the card's modals and saves what they submit."""
+
+    def __init__(self, services: Services, background: Background) -> None:
+        self._services = services
+        self._background = background
+        self._updates = CardUpdates(services)
+
+    def register(self, registry: Registry) -> None:
+        registry.action(ids.ETA_ACTION, self.open_eta)
+        registry.action(ids.CONTACT_ACTION, self.open_contact)
+        registry.action(ids.NOTE_ACTION, self.open_note)
+        registry.view(ids.ETA_MODAL, self.save_eta)
+        registry.view(ids.CONTACT_MODAL, self.save_contact)
+        registry.view(ids.NOTE_MODAL, self.save_note)
+
+    async def open_eta(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+    ) -> None:
+        """Update ETA button."""
+        await self._open(ack, body, action, client, respond, build_eta_modal)
+
+    async def open_contact(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+    ) -> None:
+        """Log customer contact button."""
+        await self._open(ack, body, action, client, respond, build_contact_modal)
+
+    async def open_note(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+    ) -> None:
+        """Add note button."""
+        await self._open(ack, body, action, client, respond, build_note_modal)
+
+    async def save_eta(
+        self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        """Update ETA submitted."""
+
+        async def save(ctx: ModalContext, state: dict[str, Any], actor: str) -> ActionResult:
+            form = read_eta_form(state)
+            return await self._services.actions.change_eta(
+                ctx.external_id, form.new_eta, form.reason, form.note, form.customer_informed,
+                actor=actor, expected_version=ctx.version,
+            )  # fmt: skip
+
+        await self._save(ack, body, view, client, save, build_eta_modal, ETA_DATE)
+
+    async def save_contact(
+        self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        """Log customer contact submitted."""
+
+        async def save(ctx: ModalContext, state: dict[str, Any], actor: str) -> ActionResult:
+            form = read_contact_form(state)
+            return await self._services.actions.log_contact(
+                ctx.external_id, form.channel, form.outcome, form.note,
+                actor=actor, expected_version=ctx.version,
+            )  # fmt: skip
+
+        await self._save(ack, body, view, client, save, build_contact_modal, CONTACT_NOTE)
+
+    async def save_note(
+        self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        """Add note submitted."""
+
+        async def save(ctx: ModalContext, state: dict[str, Any], actor: str) -> ActionResult:
+            text = read_note_form(state)
+            return await self._services.actions.add_note(
+                ctx.external_id, text, actor=actor, expected_version=ctx.version
+            )
+
+        await self._save(ack, body, view, client, save, build_note_modal, NOTE_TEXT)
+
+    async def _open(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+        build: ModalBuilder,
+    ) -> None:
+        await ack()
+        user = body["user"]["id"]
+        if self._services.roles.role_of(user) is Role.VIEWER:
+            denied = PermissionDenied(user, Role.REP, Role.VIEWER)
+            await respond(response_type="ephemeral", replace_original=False, text=denied.message)
+            return
+        brief = OrderBrief.decode(action["value"])
+        context = ModalContext(
+            brief.external_id, brief.version, body.get("response_url"), _channel(body)
+        )
+        await client.views_open(trigger_id=body["trigger_id"], view=build(brief, context, None))
+
+    async def _save(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: AsyncWebClient,
+        save: Save,
+        build: ModalBuilder,
+        main_block: str,
+    ) -> None:
+        ctx = ModalContext.decode(view["private_metadata"])
+        actor = body["user"]["id"]
+        try:
+            result = await save(ctx, view["state"], actor)
+        except FormErrors as exc:
+            await ack(response_action="errors", errors=exc.errors)
+            return
+        except InvalidInput as exc:
+            await ack(
+                response_action="errors",
+                errors={FIELD_BLOCKS.get(exc.field or "", main_block): exc.message},
+            )
+            return
+        except (PermissionDenied, StaleUpdate) as exc:
+            fresh = exc.fresh if isinstance(exc, StaleUpdate) else None
+            await self._refuse(ack, ctx, build, exc.message, fresh, main_block)
+            return
+        await ack()
+        self._background.run(
+            self._updates.after(result, ctx, actor, client), f"card update {ctx.external_id}"
+        )
+
+    async def _refuse(
+        self,
+        ack: AsyncAck,
+        ctx: ModalContext,
+        build: ModalBuilder,
+        message: str,
+        fresh: Any,
+        main_block: str,
+    ) -> None:
+        if fresh is None:
+            await ack(response_action="errors", errors={main_block: message})
+            return
+        # Show the fresh values with the warning; saving again applies to the new version.
+        brief = OrderBrief.of(fresh)
+        context = ModalContext(ctx.external_id, brief.version, ctx.response_url, ctx.channel_id)
+        await ack(response_action="update", view=build(brief, context, message))
+
+
+def _channel(body: dict[str, Any]) -> str | None:
+    channel = body.get("channel") or body.get("container", {})
+    found = channel.get("id") or channel.get("channel_id")
+    return str(found) if found else None

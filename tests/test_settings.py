@@ -1,0 +1,88 @@
+"""Settings for roles and team channels: comma lists from the environment, clear errors."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pydantic import ValidationError
+
+from bot.services.container import build_services
+from bot.services.roles import Role
+from bot.settings import Settings
+from tests.storage.test_storage import make_order
+
+
+def settings_from(monkeypatch: pytest.MonkeyPatch, **env: str) -> Settings:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return Settings(_env_file=None)
+
+
+def test_settings_read_role_lists_and_team_channels(monkeypatch: pytest.MonkeyPatch):
+    settings = settings_from(
+        monkeypatch,
+        BACKLOG_ADMINS="U0LEAD1, S0LEADS",
+        BACKLOG_REPS="U0REP1,W0REP2,",
+        BACKLOG_DEFAULT_ROLE="Viewer",
+        TEAM_CHANNELS=" EMEA=C0123 , apac=G0456",
+    )
+
+    roles = settings.roles
+    assert roles.admins == {"U0LEAD1", "S0LEADS"} and roles.reps == {"U0REP1", "W0REP2"}
+    assert (roles.viewers, roles.default) == (frozenset(), Role.VIEWER)
+    assert settings.team_channels == {"emea": "C0123", "apac": "G0456"}
+
+
+def test_settings_defaults_make_everyone_a_rep_and_give_no_channels(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    settings = settings_from(monkeypatch)
+
+    assert settings.roles.role_of("U0ANYONE") == Role.REP
+    assert settings.team_channels == {}
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("emea:C0123", "'emea:C0123' is not TEAM=CHANNEL_ID (e.g. emea=C0123,apac=C0456)"),
+        ("emea=", "'emea=' is not TEAM=CHANNEL_ID"),
+        ("=C0123", "'=C0123' is not TEAM=CHANNEL_ID"),
+        ("emea=#general", "'#general' (team 'emea') is not a channel id such as C0123"),
+        ("emea=C0123,EMEA=C0456", "team 'EMEA' is listed twice"),
+    ],
+)
+def test_settings_bad_team_channels_say_what_is_wrong(
+    monkeypatch: pytest.MonkeyPatch, value: str, message: str
+):
+    with pytest.raises(ValidationError) as caught:
+        settings_from(monkeypatch, TEAM_CHANNELS=value)
+
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize("name", ["BACKLOG_ADMINS", "BACKLOG_REPS", "BACKLOG_VIEWERS"])
+def test_settings_refuse_ids_that_are_not_slack_ids(monkeypatch: pytest.MonkeyPatch, name: str):
+    with pytest.raises(
+        ValidationError, match=re.escape("'bob@example.com' is not a Slack user id")
+    ):
+        settings_from(monkeypatch, **{name: "U0LEAD1,bob@example.com"})
+
+
+def test_settings_refuse_an_unknown_default_role(monkeypatch: pytest.MonkeyPatch):
+    with pytest.raises(ValidationError, match="BACKLOG_DEFAULT_ROLE"):
+        settings_from(monkeypatch, BACKLOG_DEFAULT_ROLE="owner")
+
+
+async def test_services_find_the_team_channel_of_an_order(monkeypatch: pytest.MonkeyPatch):
+    settings = settings_from(monkeypatch, TEAM_CHANNELS="emea=C0123")
+    services = build_services(
+        "sqlite:///:memory:", roles=settings.roles, team_channels=settings.team_channels
+    )
+    orders = [make_order(team=team) for team in ("EMEA ", "apac", None)]
+
+    found = [services.teams.channel_for(order) for order in orders]
+
+    assert found == ["C0123", None, None]
+    await services.close()
