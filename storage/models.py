@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column, Index, Numeric, String, Text, func, text
-from sqlmodel import Field, SQLModel, col
+from sqlalchemy import CheckConstraint, Column, Index, Numeric, String, Text, text
+from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
 
@@ -79,6 +79,13 @@ class Order(SQLModel, table=True):
         Index("ix_orders_status_promised", "status", "promised_date"),
         Index("ix_orders_owner_status", "owner", "status"),
         Index("ix_orders_team_status", "team", "status"),
+        # Open orders by due date (migration 0003): overdue listings and digests.
+        Index(
+            "ix_orders_open_due",
+            text("coalesce(current_eta, promised_date)"),
+            postgresql_where=text("closed_at IS NULL"),
+            sqlite_where=text("closed_at IS NULL"),
+        ),
         CheckConstraint(
             "status IN ('received', 'confirmed', 'backordered', 'partially_filled', 'filled',"
             " 'cancelled')",
@@ -122,16 +129,6 @@ class Order(SQLModel, table=True):
     @property
     def is_open(self) -> bool:
         return OrderStatus(self.status).is_open
-
-
-# Mirrors migration 0003 (declared here so the models match the migrations): open orders by
-# due date, the ETA else the promise.
-Index(
-    "ix_orders_open_due",
-    func.coalesce(col(Order.current_eta), col(Order.promised_date)),
-    postgresql_where=text("closed_at IS NULL"),
-    sqlite_where=text("closed_at IS NULL"),
-)
 
 
 class OrderEvent(SQLModel, table=True):

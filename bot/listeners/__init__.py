@@ -12,6 +12,7 @@ from bot.listeners.lookup import OrderLookup
 from bot.listeners.order_actions import OrderCardActions
 from bot.listeners.registry import Registry
 from bot.listeners.router import SubcommandRouter
+from bot.listeners.text_actions import TextActions
 from bot.services.container import Services
 
 
@@ -33,5 +34,6 @@ def register_listeners(
     router = SubcommandRouter()
     OrderLookup(services, router).register(registry)
     OrderCardActions(services, background).register(registry)
+    TextActions(services, router, background)
     BacklogCommand(router).register(registry)
     return Registered(registry, router, background)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import ids
 from bot.blocks.help import build_help, help_text
@@ -22,7 +23,7 @@ class BacklogCommand:
     def register(self, registry: Registry) -> None:
         registry.command(ids.BACKLOG_COMMAND, self.handle)
 
-    async def handle(self, ack: AsyncAck, command: dict[str, Any]) -> None:
+    async def handle(self, ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
         """Route by the first word; answer with help when it is empty or unknown."""
         name, _, rest = (command.get("text") or "").strip().partition(" ")
         found = self._router.find(name) if name else self._router.find("help")
@@ -34,7 +35,7 @@ class BacklogCommand:
                 ack, notice=f"I don't know `/backlog {name}`. Here is what I do:"
             )
             return
-        await found.handler(ack=ack, args=rest.strip(), command=command)
+        await found.call(ack=ack, args=rest.strip(), command=command, client=client)
 
     @subcommand("help", usage="/backlog help")
     async def help(self, ack: AsyncAck, args: str, command: dict[str, Any]) -> None:

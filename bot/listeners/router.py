@@ -22,7 +22,14 @@ class Subcommand:
 
     @property
     def summary(self) -> str:
-        return (inspect.getdoc(self.handler) or "").splitlines()[0]
+        """The docstring's first paragraph, on one line."""
+        doc = inspect.getdoc(self.handler) or ""
+        return " ".join(doc.split("\n\n")[0].split())
+
+    async def call(self, **available: Any) -> None:
+        """Invoke the handler with the arguments it names (as Bolt does for listeners)."""
+        wanted = inspect.signature(self.handler).parameters
+        await self.handler(**{name: value for name, value in available.items() if name in wanted})
 
 
 def subcommand(name: str, usage: str) -> Callable[[Handler], Handler]:

@@ -121,6 +121,11 @@ class OrderReader:
             ),
         )
 
+    async def suggest(self, text: str) -> list[Order]:
+        """Orders whose id or customer looks like `text`, closest first."""
+        async with self._sessions() as session:
+            return await self._suggest(session, text)
+
     async def _suggest(self, session: AsyncSession, text: str) -> list[Order]:
         candidates = await lookups.similar_orders(session, text.strip(), limit=SUGGESTIONS * 4)
         ranked = sorted(

@@ -41,15 +41,7 @@ async def plan_undo(session: AsyncSession, order: Order, ctx: Context, *, event_
     assert latest is not None  # the close itself at least
     if _undoes(latest, close):
         return Plan.already_so()
-    if ctx.now - close.at > UNDO_WINDOW:
-        minutes = int(UNDO_WINDOW.total_seconds() // 60)
-        raise InvalidInput(None, f"Undo only works for {minutes} minutes after closing.")
-    if latest.id != close.id:
-        raise InvalidInput(
-            None,
-            f"{mention(latest.actor)} changed the order after it was closed, "
-            "so the close can no longer be undone.",
-        )
+    _check_undoable(close, latest, ctx)
     assert close.old_value is not None  # a close always records what it closed from
     previous = OrderStatus(close.old_value)
     event = ctx.event(
@@ -61,6 +53,18 @@ async def plan_undo(session: AsyncSession, order: Order, ctx: Context, *, event_
         note=UNDO_NOTE,
     )
     return Plan(values={"status": previous.value, "closed_at": None}, events=[event])
+
+
+def _check_undoable(close: OrderEvent, latest: OrderEvent, ctx: Context) -> None:
+    if ctx.now - close.at > UNDO_WINDOW:
+        minutes = int(UNDO_WINDOW.total_seconds() // 60)
+        raise InvalidInput(None, f"Undo only works for {minutes} minutes after closing.")
+    if latest.id != close.id:
+        raise InvalidInput(
+            None,
+            f"{mention(latest.actor)} changed the order after it was closed, "
+            "so the close can no longer be undone.",
+        )
 
 
 def _is_close(event: OrderEvent) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.actions.plans import require_open
@@ -52,18 +54,7 @@ async def plan_decision(
     request = await load_request(session, request_id)
     wanted = ExpediteStatus.APPROVED if approve else ExpediteStatus.DENIED
     if request.status != ExpediteStatus.PENDING:
-        if (request.decided_by, request.status) == (ctx.actor, wanted):
-            return Plan.already_so(expedite=request)
-        decided_by = mention(request.decided_by or "someone")
-        raise InvalidInput(None, f"This request was already {request.status} by {decided_by}.")
-
-    async def decide(session: AsyncSession) -> None:
-        # The order's version check already serialises deciders; this guards the row itself.
-        if not await expedites.decide_if_pending(
-            session, request_id, wanted, ctx.actor, ctx.now, note
-        ):
-            raise InvalidInput(None, "Someone decided this request a moment ago.")
-
+        return _decided_already(request, wanted, ctx)
     event = ctx.event(
         order,
         EventKind.EXPEDITE_DECIDED,
@@ -72,4 +63,25 @@ async def plan_decision(
         new=wanted,
         note=note,
     )
-    return Plan(events=[event], after=decide, expedite=request)
+    return Plan(events=[event], after=_decide(request_id, wanted, ctx, note), expedite=request)
+
+
+def _decided_already(request: ExpediteRequest, wanted: ExpediteStatus, ctx: Context) -> Plan:
+    # The same lead clicking the same decision twice is a double click; anyone else is late.
+    if (request.decided_by, request.status) == (ctx.actor, wanted):
+        return Plan.already_so(expedite=request)
+    decided_by = mention(request.decided_by or "someone")
+    raise InvalidInput(None, f"This request was already {request.status} by {decided_by}.")
+
+
+def _decide(
+    request_id: int, wanted: ExpediteStatus, ctx: Context, note: str | None
+) -> Callable[[AsyncSession], Awaitable[None]]:
+    async def decide(session: AsyncSession) -> None:
+        # The order's version check already serialises deciders; this guards the row itself.
+        if not await expedites.decide_if_pending(
+            session, request_id, wanted, ctx.actor, ctx.now, note
+        ):
+            raise InvalidInput(None, "Someone decided this request a moment ago.")
+
+    return decide

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from bot.services.actions.inputs import ContactChannel, ContactOutcome, EtaReason
 from bot.services.actions.unit import Context, Plan, repeated
@@ -42,25 +43,24 @@ def plan_eta(order: Order, change: EtaChange, ctx: Context) -> Plan:
         order.promised_date, order.current_eta, order.slip_count, order.days_slipped
     )
     move = history.move_to(change.eta)
-    plan = Plan(
-        values={"current_eta": change.eta, "eta_changed_at": ctx.now}
-        | {"slip_count": move.slip_count, "days_slipped": move.days_slipped},
-        events=[
-            ctx.event(
-                order,
-                EventKind.ETA_CHANGED,
-                field="current_eta",
-                old=order.current_eta,
-                new=change.eta,
-                note=_eta_note(change, move),
-            )
-        ],
-        slipped_days=move.slip_days,
-    )
+    values: dict[str, Any] = {"current_eta": change.eta, "eta_changed_at": ctx.now}
+    values |= {"slip_count": move.slip_count, "days_slipped": move.days_slipped}
+    plan = Plan(values, [_eta_event(order, change, move, ctx)], slipped_days=move.slip_days)
     if change.customer_informed:
         plan.values["last_contact_at"] = ctx.now
         plan.events.append(_contact_event(order, ctx, ContactOutcome.INFORMED, TOLD_WITH_ETA))
     return plan
+
+
+def _eta_event(order: Order, change: EtaChange, move: EtaMove, ctx: Context) -> OrderEvent:
+    return ctx.event(
+        order,
+        EventKind.ETA_CHANGED,
+        field="current_eta",
+        old=order.current_eta,
+        new=change.eta,
+        note=_eta_note(change, move),
+    )
 
 
 def _eta_note(change: EtaChange, move: EtaMove) -> str:
