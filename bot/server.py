@@ -15,6 +15,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.app import build_app
+from bot.jobs.role_groups import RoleGroupRefresh, schedule_role_groups
 from bot.services.container import Services, build_services
 from bot.settings import Settings
 from bot.web import build_web
@@ -41,6 +42,8 @@ async def serve(settings: Settings, host: str, port: int) -> None:
     try:
         async with aiohttp.ClientSession() as session:
             app = build_app(settings, services, session)
+            refresh = RoleGroupRefresh(services.roles, app.client)
+            schedule_role_groups(scheduler, refresh, services.clock())
             if settings.socket_mode:
                 await _serve_socket_mode(app, settings)
             else:

@@ -36,6 +36,9 @@ def create_engine(raw_url: str, *, schema: str | None = None, **kwargs: Any) -> 
     """Build the async engine; `schema` pins PostgreSQL's search_path (tests use one per run)."""
     url = normalise_url(raw_url)
     if url.get_backend_name() == "sqlite":
+        # Every session ends its transaction (commit or rollback on close), so the pool's own
+        # extra rollback on check-in is a wasted trip to SQLite's worker thread (~0.3 ms).
+        kwargs.setdefault("pool_reset_on_return", None)
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
