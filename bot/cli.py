@@ -52,18 +52,12 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Apply every pending migration."""
-    from bot.services.container import build_services
+    from bot.wiring import services_from
 
     settings = load_settings()
 
     async def upgrade() -> None:
-        services = build_services(
-            settings.database_url,
-            schema=settings.database_schema,
-            zone=settings.timezone,
-            roles=settings.roles,
-            team_channels=settings.team_channels,
-        )
+        services = services_from(settings)
         try:
             await services.migrate()
         finally:

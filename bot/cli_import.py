@@ -121,15 +121,9 @@ def _exit(summary: ImportSummary, strict: bool) -> int:
 async def _import(
     settings: Settings, file: Path, options: ImportOptions, printer: ImportPrinter
 ) -> ImportSummary:
-    from bot.services.container import build_services
+    from bot.wiring import services_from
 
-    services = build_services(
-        settings.database_url,
-        schema=settings.database_schema,
-        zone=settings.timezone,
-        roles=settings.roles,
-        team_channels=settings.team_channels,
-    )
+    services = services_from(settings)
     try:
         await services.migrate()
         return await services.importer.import_csv(file, options, printer.sinks())

@@ -16,9 +16,10 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.app import build_app
 from bot.jobs.role_groups import RoleGroupRefresh, schedule_role_groups
-from bot.services.container import Services, build_services
+from bot.services.container import Services
 from bot.settings import Settings
 from bot.web import build_web
+from bot.wiring import services_from
 
 log = logging.getLogger(__name__)
 GRACEFUL_SHUTDOWN_SECONDS = 10
@@ -29,13 +30,7 @@ async def serve(settings: Settings, host: str, port: int) -> None:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    services = build_services(
-        settings.database_url,
-        schema=settings.database_schema,
-        zone=settings.timezone,
-        roles=settings.roles,
-        team_channels=settings.team_channels,
-    )
+    services = services_from(settings)
     await services.migrate()
     scheduler = AsyncIOScheduler(timezone=settings.timezone)
     scheduler.start()

@@ -80,3 +80,21 @@ def checked_message(body: Mapping[str, Any]) -> dict[str, Any]:
     assert rejection is None, rejection.body()
     assert payload.get("text"), "every message needs a plain-text fallback"
     return payload
+
+
+def configure_roles_and_teams(
+    services: Services,
+    *,
+    viewers: frozenset[str] = frozenset(),
+    admins: frozenset[str] = frozenset(),
+    teams: Mapping[str, str] | None = None,
+) -> None:
+    """Give the test's services a role book and team channels (everyone else is a rep)."""
+    from bot.services.actions import OrderActions
+    from bot.services.roles import Role, RoleBook
+    from bot.services.teams import TeamChannels
+
+    services.roles = RoleBook(admins=admins, viewers=viewers, default=Role.REP)
+    zone = services.orders.zone
+    services.actions = OrderActions(services.sessions, services.clock, zone, services.roles)
+    services.teams = TeamChannels(dict(teams or {}))

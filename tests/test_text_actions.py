@@ -9,14 +9,11 @@ from typing import Any
 
 import pytest
 
-from bot.services.actions import OrderActions
 from bot.services.container import Services
-from bot.services.roles import Role, RoleBook
-from bot.services.teams import TeamChannels
 from tests.fakes.signing import SlackRequests
 from tests.fakes.slack_api import FakeSlack
 from tests.harness import RunningBot, running_bot
-from tests.support import checked_message, order_row, seed_orders
+from tests.support import checked_message, configure_roles_and_teams, order_row, seed_orders
 
 REP, VIEWER = "U0REP0001", "U0VIEW001"
 
@@ -25,11 +22,7 @@ REP, VIEWER = "U0REP0001", "U0VIEW001"
 async def bot(
     services: Services, fake_slack: FakeSlack, tmp_path: Path
 ) -> AsyncIterator[RunningBot]:
-    services.roles = RoleBook(viewers=frozenset({VIEWER}), default=Role.REP)
-    services.actions = OrderActions(
-        services.sessions, services.clock, services.orders.zone, services.roles
-    )
-    services.teams = TeamChannels({"emea": "C0EMEA"})
+    configure_roles_and_teams(services, viewers=frozenset({VIEWER}), teams={"emea": "C0EMEA"})
     await seed_orders(services, tmp_path, [order_row(team="emea", promised_date="2026-11-25")])
     async with running_bot(services, fake_slack) as running:
         yield running
