@@ -136,14 +136,24 @@ async def _bench_backend(fake: FakeSlack, backend: str, rows: int) -> list[tuple
         env | {"DATABASE_URL": database, "LOG_LEVEL": "WARNING"},
     )
     base = _start([sys.executable, "-m", "bench.baseline_app", str(base_port)], env)
+    default_port = _free_port()
+    default = _start(
+        [sys.executable, "-m", "bench.baseline_app", str(default_port), "default"], env
+    )
     requests = SlackRequests(SECRET, response_url_base=fake.response_url_base)
     rng = random.Random(1)
     try:
         bot_url, base_url = f"http://127.0.0.1:{bot_port}", f"http://127.0.0.1:{base_port}"
         await _ready(bot_url)
         await _ready(base_url)
+        default_url = f"http://127.0.0.1:{default_port}"
+        await _ready(default_url)
         return [
             ("baseline (ack only)", await measure(base_url, lambda: requests.slash_command("x"))),
+            (
+                "Bolt default, ack only",
+                await measure(default_url, lambda: requests.slash_command("x")),
+            ),
             (
                 "/backlog ORDER_ID",
                 await measure(
@@ -153,7 +163,7 @@ async def _bench_backend(fake: FakeSlack, backend: str, rows: int) -> list[tuple
             ("/backlog late", await measure(bot_url, lambda: requests.slash_command("late"))),
         ]
     finally:
-        for process in (bot, base):
+        for process in (bot, base, default):
             process.terminate()
             process.wait(timeout=30)
 

@@ -1,0 +1,59 @@
+"""The read side: the card's latest notes, suggestions, lag reasons on both databases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.services.container import Services
+from bot.services.lagging import LagKind
+from bot.services.orders import OrderNotFound
+from tests.support import FixedClock, order_row, seed_orders
+
+REP = "U0REP0001"
+
+
+async def test_card_shows_only_this_orders_three_latest_notes_newest_first(
+    services: Services, tmp_path: Path, clock: FixedClock
+):
+    await seed_orders(services, tmp_path, [order_row(order_id="A"), order_row(order_id="B")])
+    for n in range(5):
+        clock.advance(minutes=1)
+        await services.actions.add_note("A", f"note {n}", actor=REP, expected_version=None)
+        await services.actions.add_note("B", f"other {n}", actor=REP, expected_version=None)
+
+    detail = await services.orders.detail("A")
+
+    assert [e.note or e.new_value for e in detail.notes] == ["note 4", "note 3", "note 2"]
+    assert {e.order_id for e in detail.notes} == {detail.order.id}
+    assert detail.notes[0].at == clock.now
+
+
+async def test_card_of_an_order_without_notes_has_none(services: Services, tmp_path: Path):
+    await seed_orders(services, tmp_path, [order_row()])
+
+    detail = await services.orders.detail("SO-1001")
+
+    assert detail.notes == []
+    assert detail.order.external_id == "SO-1001"
+
+
+async def test_unknown_id_raises_with_close_matches(services: Services, tmp_path: Path):
+    rows = [order_row(order_id="SO-1001"), order_row(order_id="SO-1010", customer="Zeta")]
+    await seed_orders(services, tmp_path, rows)
+
+    with pytest.raises(OrderNotFound) as caught:
+        await services.orders.detail("SO-101")
+
+    assert [o.external_id for o in caught.value.suggestions] == ["SO-1010", "SO-1001"]
+
+
+async def test_lag_reasons_of_an_overdue_slipped_order(services: Services, tmp_path: Path):
+    row = order_row(promised_date="2026-11-10", eta="2026-11-20", status="delayed")
+    await seed_orders(services, tmp_path, [row])
+
+    detail = await services.orders.detail("SO-1001")
+
+    assert detail.lagging[:3] == [LagKind.OVERDUE, LagKind.SLIPPED, LagKind.NOT_TOLD]
+    assert detail.customer_told is False
