@@ -12,11 +12,22 @@ SUGGESTIONS_BLOCK = "suggestions"
 ETA_ACTION = "order_eta"
 CONTACT_ACTION = "order_contact"
 NOTE_ACTION = "order_note"
+# The card's overflow menu; its option values say which action (bot.blocks.order_menu).
+ORDER_MENU_ACTION = "order_menu"
+UNDO_CLOSE_ACTION = "order_undo_close"
+EXPEDITE_APPROVE_ACTION = "expedite_approve"
+EXPEDITE_DENY_ACTION = "expedite_deny"
+EXPEDITE_DECISION_BLOCK = "expedite_decision"
+CLOSED_FOLLOW_UP_BLOCK = "closed_follow_up"
 
 # Modals
 ETA_MODAL = "eta_modal"
 CONTACT_MODAL = "contact_modal"
 NOTE_MODAL = "note_modal"
+REASSIGN_MODAL = "reassign_modal"
+SNOOZE_MODAL = "snooze_modal"
+CLOSE_MODAL = "close_modal"
+EXPEDITE_MODAL = "expedite_modal"
 
 # Declared in manifest.yml ahead of their listeners (customer feedback and App Home issues).
 LOG_FEEDBACK_SHORTCUT = "log_feedback"

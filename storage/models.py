@@ -85,6 +85,7 @@ class Order(SQLModel, table=True):
             text("coalesce(current_eta, promised_date)"),
             postgresql_where=text("closed_at IS NULL"),
             sqlite_where=text("closed_at IS NULL"),
+            postgresql_include=["current_eta", "promised_date", "closed_at"],
         ),
         CheckConstraint(
             "status IN ('received', 'confirmed', 'backordered', 'partially_filled', 'filled',"

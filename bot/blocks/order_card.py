@@ -10,11 +10,13 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     ContextBlock,
     HeaderBlock,
+    InteractiveElement,
     MarkdownTextObject,
     SectionBlock,
 )
 
 from bot import ids
+from bot.blocks.order_menu import build_order_menu
 from bot.blocks.order_modals import OrderBrief
 from bot.blocks.text import clip, day, days_late, escape, moment, person
 from bot.services.lagging import due_date
@@ -51,9 +53,9 @@ def build_order_card(
     return blocks
 
 
-def _buttons(o: Order, shareable: bool) -> list[ButtonElement]:
+def _buttons(o: Order, shareable: bool) -> list[InteractiveElement]:
     brief = OrderBrief.of(o).encode()
-    buttons = []
+    buttons: list[InteractiveElement] = []
     if o.is_open:
         buttons.append(
             ButtonElement(text="Update ETA", action_id=ids.ETA_ACTION, value=brief, style="primary")
@@ -68,6 +70,9 @@ def _buttons(o: Order, shareable: bool) -> list[ButtonElement]:
                 text="Share in channel", action_id=ids.SHARE_ORDER_ACTION, value=o.external_id
             )
         )
+    if o.is_open:
+        # The rarer actions go in one overflow menu: five more buttons would crowd the card.
+        buttons.append(build_order_menu(o))
     return buttons
 
 

@@ -8,8 +8,11 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.listeners.background import Background
 from bot.listeners.commands import BacklogCommand
+from bot.listeners.follow_up_actions import FollowUpActions
 from bot.listeners.lookup import OrderLookup
+from bot.listeners.menu_saves import MenuSaves
 from bot.listeners.order_actions import OrderCardActions
+from bot.listeners.order_menu import OrderMenu
 from bot.listeners.registry import Registry
 from bot.listeners.router import SubcommandRouter
 from bot.listeners.text_actions import TextActions
@@ -34,6 +37,9 @@ def register_listeners(
     router = SubcommandRouter()
     OrderLookup(services, router).register(registry)
     OrderCardActions(services, background).register(registry)
+    OrderMenu(services, background).register(registry)
+    MenuSaves(services, background).register(registry)
+    FollowUpActions(services, background).register(registry)
     TextActions(services, router, background)
     BacklogCommand(router).register(registry)
     return Registered(registry, router, background)

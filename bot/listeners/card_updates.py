@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import aiohttp
+from slack_sdk.models.blocks import Block
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
@@ -31,6 +32,10 @@ class CardUpdates:
         if result.slipped_days > 0:
             await self._note_slip(result, actor, client)
 
+    async def refresh(self, response_url: str, external_id: str, client: AsyncWebClient) -> None:
+        """Redraw the card behind `response_url` as the order is now."""
+        await self._refresh_card(response_url, external_id, client)
+
     async def _refresh_card(
         self, response_url: str, external_id: str, client: AsyncWebClient
     ) -> None:
@@ -56,6 +61,26 @@ class CardUpdates:
         await client.chat_postMessage(
             channel=channel, thread_ts=thread_ts, text=slip_line(result, name)
         )
+
+
+async def reply(
+    response_url: str,
+    client: AsyncWebClient,
+    text: str,
+    blocks: list[Block] | None = None,
+    *,
+    replace_original: bool = False,
+) -> None:
+    """An ephemeral message through a response_url: a new one unless `replace_original`."""
+    webhook = AsyncWebhookClient(response_url, session=_session(client))
+    await webhook.send(
+        text=text, blocks=blocks, response_type="ephemeral", replace_original=replace_original
+    )
+
+
+async def display_name(client: AsyncWebClient, user_id: str) -> str:
+    """How to name someone in a channel without @-mentioning (notifying) them."""
+    return await _display_name(client, user_id)
 
 
 def _session(client: AsyncWebClient) -> aiohttp.ClientSession | None:

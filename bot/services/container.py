@@ -64,7 +64,7 @@ def build_services(
         sessions=sessions,
         clock=clock,
         health=HealthService(sessions),
-        importer=ImportService(sessions, clock),
+        importer=ImportService(engine, sessions, clock),
         orders=OrderReader(sessions, clock, zone),
         actions=OrderActions(sessions, clock, zone, roles),
         roles=roles,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services.importer.csv_source import CsvRecords, open_csv
 from bot.services.importer.rows import ImportOptions, RowProblem, RowReader
@@ -56,7 +56,13 @@ class ImportSinks:
 class ImportService:
     """Imports order files: valid rows land together in one transaction, or none do."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Callable[[], datetime]):
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._engine = engine
         self._sessions = sessions
         self._clock = clock
 
@@ -76,9 +82,8 @@ class ImportService:
                 await _stream(source, reader, _Batch(writer, summary, sinks), options)
                 summary.landed = not options.dry_run and not (options.strict and summary.rejected)
                 await (session.commit() if summary.landed else session.rollback())
-                if summary.landed and summary.changed:
-                    await queries.refresh_statistics(session)
-                    await session.commit()
+        if summary.landed and summary.changed:
+            await queries.refresh_statistics(self._engine)
         return summary
 
 

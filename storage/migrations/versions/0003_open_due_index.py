@@ -26,6 +26,8 @@ def upgrade() -> None:
         [sa.text("coalesce(current_eta, promised_date)")],
         postgresql_where=_OPEN,
         sqlite_where=_OPEN,
+        # PostgreSQL can count from the index alone only if it holds the underlying columns.
+        postgresql_include=["current_eta", "promised_date", "closed_at"],
     )
 
 

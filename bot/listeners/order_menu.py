@@ -1,0 +1,87 @@
+"""The card's overflow menu: Take ownership at once; Reassign, Snooze, Close, Expedite as modals.
+
+An option's value holds only the action, the order id and the card's version (Slack allows
+150 characters); the modals open from that alone, with no database work before views.open.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import ids
+from bot.blocks.forms import ModalContext
+from bot.blocks.order_menu import MenuChoice, OrderRef
+from bot.listeners.background import Background
+from bot.listeners.follow_ups import FollowUps
+from bot.listeners.menu_saves import MenuModals
+from bot.listeners.registry import Registry
+from bot.services.container import Services
+from bot.services.errors import InvalidInput, PermissionDenied, StaleUpdate
+from bot.services.roles import Role
+
+
+class OrderMenu:
+    """Answers the overflow menu of the order card."""
+
+    def __init__(self, services: Services, background: Background) -> None:
+        self._services = services
+        self._background = background
+        self._follow_ups = FollowUps(services)
+        self._modals = MenuModals(services)
+
+    def register(self, registry: Registry) -> None:
+        registry.action(ids.ORDER_MENU_ACTION, self.choose)
+
+    async def choose(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+    ) -> None:
+        """An option of the overflow menu was picked."""
+        await ack()
+        user = body["user"]["id"]
+        if self._services.roles.role_of(user) is Role.VIEWER:
+            await _say(respond, PermissionDenied(user, Role.REP, Role.VIEWER).message)
+            return
+        choice, ref = OrderRef.decode(action["selected_option"]["value"])
+        ctx = ModalContext(ref.external_id, ref.version, body.get("response_url"), channel_of(body))
+        if choice is MenuChoice.TAKE:
+            await self._take(ctx, user, client, respond)
+            return
+        view = self._modals.build(choice, ctx, None)
+        await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    async def _take(
+        self, ctx: ModalContext, actor: str, client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
+        """Take ownership: one click, the card redrawn in place; a double click writes once."""
+        try:
+            result = await self._services.actions.assign_owner(
+                ctx.external_id, actor, actor=actor, expected_version=ctx.version
+            )
+        except (InvalidInput, PermissionDenied, StaleUpdate) as exc:
+            await _say(respond, exc.message)
+            return
+        follow_up = (
+            self._follow_ups.already_owner(result, ctx, client)
+            if result.duplicate
+            else self._follow_ups.owner_changed(result, ctx, actor, client)
+        )
+        self._background.run(follow_up, f"take ownership {ctx.external_id}")
+
+
+async def _say(respond: AsyncRespond, text: str) -> None:
+    await respond(response_type="ephemeral", replace_original=False, text=text)
+
+
+def channel_of(body: dict[str, Any]) -> str | None:
+    """The channel the click came from, if any (a modal or Home tab has none)."""
+    channel = body.get("channel") or body.get("container", {})
+    found = channel.get("id") or channel.get("channel_id")
+    return str(found) if found else None
