@@ -129,12 +129,13 @@ async def test_update_eta_button_opens_the_modal_without_touching_the_database(
     assert context.response_url is not None
 
 
+@pytest.mark.parametrize("action_id", [ids.ETA_ACTION, ids.CONTACT_ACTION, ids.NOTE_ACTION])
 async def test_viewers_are_refused_politely_and_no_modal_opens(
-    bot: RunningBot, slack_requests: SlackRequests
+    bot: RunningBot, slack_requests: SlackRequests, action_id: str
 ):
-    value = button(await card(bot, slack_requests), ids.ETA_ACTION)["value"]
+    value = button(await card(bot, slack_requests), action_id)["value"]
 
-    await bot.send(slack_requests.block_actions(ids.ETA_ACTION, value=value, user_id=VIEWER))
+    await bot.send(slack_requests.block_actions(action_id, value=value, user_id=VIEWER))
 
     assert bot.fake.calls_to("views.open") == []
     reply = bot.fake.last("response_url").args
@@ -300,3 +301,15 @@ async def test_note_modal_stores_text_as_written_and_refuses_empty_notes(
     assert saved == {}
     [event] = await events(bot.services, "note_added")
     assert (event.note or event.new_value) == text
+
+
+async def test_a_viewer_submitting_a_modal_gets_the_refusal_under_the_field(
+    bot: RunningBot, slack_requests: SlackRequests
+):
+    view = await open_modal(bot, slack_requests, ids.ETA_ACTION)
+
+    answer = await submit(bot, slack_requests, view, eta_state("2026-11-27"), user=VIEWER)
+
+    assert answer["response_action"] == "errors"
+    assert answer["errors"]["eta_date"].startswith("Only reps and admins can change orders")
+    assert await events(bot.services, "eta_changed") == []
