@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, tzinfo
 from enum import StrEnum
 
 from bot.services.calendar import business_days_between
@@ -42,7 +42,13 @@ class LagRules:
 
     stale_after: int = 5
     aging_after: int = 20
-    holidays: Collection[date] = ()
+    holidays: Collection[date] = ()  # for every team
+    team_holidays: Mapping[str, Collection[date]] = field(default_factory=dict)
+
+    def holidays_for(self, team: str | None) -> frozenset[date]:
+        """The shared holidays plus the team's own (team names match in any case)."""
+        own = {name.lower(): days for name, days in self.team_holidays.items()}
+        return frozenset(self.holidays) | frozenset(own.get((team or "").lower(), ()))
 
 
 def due_date(order: Order) -> date:
@@ -63,8 +69,13 @@ def customer_told(order: Order, today: date) -> bool:
     return since is None or order.last_contact_at >= since
 
 
-def lag_reasons(order: Order, now: datetime, today: date, rules: LagRules) -> list[LagKind]:
-    """Every reason an open, awake order is lagging, most urgent first; [] when it is not."""
+def lag_reasons(
+    order: Order, now: datetime, today: date, rules: LagRules, zone: tzinfo = UTC
+) -> list[LagKind]:
+    """Every reason an open, awake order is lagging, most urgent first; [] when it is not.
+
+    `today` is the date in `zone` (the bot's zone); timestamps are compared as dates there too.
+    """
     if not OrderStatus(order.status).is_open:
         return []
     if order.snoozed_until is not None and order.snoozed_until > now:
@@ -80,10 +91,11 @@ def lag_reasons(order: Order, now: datetime, today: date, rules: LagRules) -> li
     changed_or_passed = order.eta_changed_at is not None or due_date(order) < today
     if changed_or_passed and not customer_told(order, today):
         reasons.append(LagKind.NOT_TOLD)
-    idle = business_days_between(order.last_activity_at.date(), today, rules.holidays)
+    holidays = rules.holidays_for(order.team)
+    idle = business_days_between(order.last_activity_at.astimezone(zone).date(), today, holidays)
     if idle >= rules.stale_after:
         reasons.append(LagKind.STALE)
-    age = business_days_between(order.ordered_at.date(), today, rules.holidays)
+    age = business_days_between(order.ordered_at.astimezone(zone).date(), today, holidays)
     if age >= rules.aging_after:
         reasons.append(LagKind.AGING)
     return reasons

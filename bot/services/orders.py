@@ -114,10 +114,12 @@ class OrderReader:
         today = self.today()
         return OrderSummary(
             order=order,
-            lagging=lag_reasons(order, self._clock(), today, self._rules),
+            lagging=lag_reasons(order, self._clock(), today, self._rules, self.zone),
             customer_told=customer_told(order, today),
             age_business_days=business_days_between(
-                order.ordered_at.astimezone(self.zone).date(), today, self._rules.holidays
+                order.ordered_at.astimezone(self.zone).date(),
+                today,
+                self._rules.holidays_for(order.team),
             ),
         )
 
