@@ -129,7 +129,10 @@ async def services(database: Database, clock: FixedClock) -> AsyncIterator[Servi
         async with built.engine.begin() as conn:
             # TRUNCATE skips the row triggers that keep order_events append-only.
             await conn.execute(
-                text("TRUNCATE expedite_requests, order_events, orders RESTART IDENTITY CASCADE")
+                text(
+                    "TRUNCATE digest_runs, digest_subscriptions, expedite_requests, order_events,"
+                    " orders RESTART IDENTITY CASCADE"
+                )
             )
     yield built
     await built.close()
