@@ -6,8 +6,7 @@ stale card re-renders the modal with a warning; Slack's side effects follow in t
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -16,7 +15,7 @@ from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import ids
-from bot.blocks.forms import FormErrors, ModalContext
+from bot.blocks.forms import ModalContext
 from bot.blocks.more_modals import (
     CLOSE_FIELDS,
     CLOSE_STATUS,
@@ -40,13 +39,11 @@ from bot.listeners.background import Background
 from bot.listeners.card_updates import CardUpdates
 from bot.listeners.expedite_posts import ExpeditePosts
 from bot.listeners.follow_ups import FollowUps
+from bot.listeners.modal_saves import After, ModalForm, Save, save_modal
 from bot.listeners.registry import Registry
 from bot.services.actions.unit import ActionResult
 from bot.services.container import Services
-from bot.services.errors import InvalidInput, PermissionDenied, StaleUpdate
-
-Save = Callable[[ModalContext, dict[str, Any], str], Awaitable[ActionResult]]
-After = Callable[[ActionResult, ModalContext, str, AsyncWebClient], Coroutine[Any, Any, None]]
+from storage.models import Order
 
 
 class MenuModals:
@@ -68,16 +65,6 @@ class MenuModals:
         return builders[choice](ctx, warning)
 
 
-@dataclass(frozen=True)
-class _Form:
-    """How one modal's submission is checked and followed up."""
-
-    choice: MenuChoice
-    fields: Mapping[str, str]  # service field -> block id
-    main_block: str  # where errors without a field show
-    after: After
-
-
 class MenuSaves:
     """Saves Reassign, Snooze, Close and Request expedite."""
 
@@ -87,12 +74,16 @@ class MenuSaves:
         self._modals = MenuModals(services)
         follow_ups, updates = FollowUps(services), CardUpdates(services)
         self._forms = {
-            ids.REASSIGN_MODAL: _Form(
+            ids.REASSIGN_MODAL: self._form(
                 MenuChoice.REASSIGN, REASSIGN_FIELDS, OWNER_USER, follow_ups.owner_changed
             ),
-            ids.SNOOZE_MODAL: _Form(MenuChoice.SNOOZE, SNOOZE_FIELDS, SNOOZE_DATE, updates.after),
-            ids.CLOSE_MODAL: _Form(MenuChoice.CLOSE, CLOSE_FIELDS, CLOSE_STATUS, follow_ups.closed),
-            ids.EXPEDITE_MODAL: _Form(
+            ids.SNOOZE_MODAL: self._form(
+                MenuChoice.SNOOZE, SNOOZE_FIELDS, SNOOZE_DATE, updates.after
+            ),
+            ids.CLOSE_MODAL: self._form(
+                MenuChoice.CLOSE, CLOSE_FIELDS, CLOSE_STATUS, follow_ups.closed
+            ),
+            ids.EXPEDITE_MODAL: self._form(
                 MenuChoice.EXPEDITE,
                 EXPEDITE_FIELDS,
                 EXPEDITE_REASON,
@@ -167,26 +158,12 @@ class MenuSaves:
         save: Save,
     ) -> None:
         form = self._forms[view["callback_id"]]
-        ctx = ModalContext.decode(view["private_metadata"])
-        actor = body["user"]["id"]
-        try:
-            result = await save(ctx, view["state"], actor)
-        except FormErrors as exc:
-            await ack(response_action="errors", errors=exc.errors)
-            return
-        except (InvalidInput, PermissionDenied) as exc:
-            field = exc.field if isinstance(exc, InvalidInput) else None
-            block = form.fields.get(field or "", form.main_block)
-            await ack(response_action="errors", errors={block: exc.message})
-            return
-        except StaleUpdate as exc:
-            # Re-render for the order as it is now; submitting again applies to that version.
-            fresh = replace(ctx, version=exc.fresh.version)
-            await ack(
-                response_action="update", view=self._modals.build(form.choice, fresh, exc.message)
-            )
-            return
-        await ack()
-        self._background.run(
-            form.after(result, ctx, actor, client), f"{form.choice} {ctx.external_id}"
-        )
+        await save_modal(ack, body, view, client, save, form, self._background)
+
+    def _form(
+        self, choice: MenuChoice, fields: Mapping[str, str], main_block: str, after: After
+    ) -> ModalForm:
+        def rerender(ctx: ModalContext, _fresh: Order, warning: str) -> View:
+            return self._modals.build(choice, ctx, warning)
+
+        return ModalForm(str(choice), fields, main_block, rerender, after)

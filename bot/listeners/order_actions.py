@@ -8,7 +8,7 @@ the thread note follow the ack in the background.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
@@ -16,7 +16,7 @@ from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import ids
-from bot.blocks.forms import FormErrors, ModalContext
+from bot.blocks.forms import ModalContext
 from bot.blocks.order_modals import (
     CONTACT_NOTE,
     ETA_DATE,
@@ -32,14 +32,15 @@ from bot.blocks.order_modals import (
 )
 from bot.listeners.background import Background
 from bot.listeners.card_updates import CardUpdates
+from bot.listeners.modal_saves import ModalForm, Save, save_modal
 from bot.listeners.registry import Registry
 from bot.services.actions.unit import ActionResult
 from bot.services.container import Services
-from bot.services.errors import InvalidInput, PermissionDenied, StaleUpdate
+from bot.services.errors import PermissionDenied
 from bot.services.roles import Role
+from storage.models import Order
 
 ModalBuilder = Callable[[OrderBrief, ModalContext, str | None], View]
-Save = Callable[[ModalContext, dict[str, Any], str], Awaitable[ActionResult]]
 
 
 class OrderCardActions:
@@ -163,44 +164,13 @@ class OrderCardActions:
         build: ModalBuilder,
         main_block: str,
     ) -> None:
-        ctx = ModalContext.decode(view["private_metadata"])
-        actor = body["user"]["id"]
-        try:
-            result = await save(ctx, view["state"], actor)
-        except FormErrors as exc:
-            await ack(response_action="errors", errors=exc.errors)
-            return
-        except InvalidInput as exc:
-            await ack(
-                response_action="errors",
-                errors={FIELD_BLOCKS.get(exc.field or "", main_block): exc.message},
-            )
-            return
-        except (PermissionDenied, StaleUpdate) as exc:
-            fresh = exc.fresh if isinstance(exc, StaleUpdate) else None
-            await self._refuse(ack, ctx, build, exc.message, fresh, main_block)
-            return
-        await ack()
-        self._background.run(
-            self._updates.after(result, ctx, actor, client), f"card update {ctx.external_id}"
-        )
+        def rerender(ctx: ModalContext, fresh: Order, warning: str) -> View:
+            return build(OrderBrief.of(fresh), ctx, warning)
 
-    async def _refuse(
-        self,
-        ack: AsyncAck,
-        ctx: ModalContext,
-        build: ModalBuilder,
-        message: str,
-        fresh: Any,
-        main_block: str,
-    ) -> None:
-        if fresh is None:
-            await ack(response_action="errors", errors={main_block: message})
-            return
-        # Show the fresh values with the warning; saving again applies to the new version.
-        brief = OrderBrief.of(fresh)
-        context = ModalContext(ctx.external_id, brief.version, ctx.response_url, ctx.channel_id)
-        await ack(response_action="update", view=build(brief, context, message))
+        form = ModalForm(
+            view["callback_id"], FIELD_BLOCKS, main_block, rerender, self._updates.after
+        )
+        await save_modal(ack, body, view, client, save, form, self._background)
 
 
 def _channel(body: dict[str, Any]) -> str | None:
