@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -85,19 +84,6 @@ async def events_of(
     )
     if limit is not None:
         query = query.limit(limit)
-    return list((await session.execute(query)).scalars())
-
-
-async def notes_of(
-    session: AsyncSession, order_id: int, kinds: Sequence[str], limit: int
-) -> list[OrderEvent]:
-    """The latest events of the given kinds (notes, contacts), newest first."""
-    query = (
-        select(OrderEvent)
-        .where(col(OrderEvent.order_id) == order_id, col(OrderEvent.kind).in_(kinds))
-        .order_by(col(OrderEvent.at).desc(), col(OrderEvent.id).desc())
-        .limit(limit)
-    )
     return list((await session.execute(query)).scalars())
 
 

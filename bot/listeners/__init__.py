@@ -42,4 +42,5 @@ def register_listeners(
     FollowUpActions(services, background).register(registry)
     TextActions(services, router, background)
     BacklogCommand(router).register(registry)
+    registry.install()
     return Registered(registry, router, background)

@@ -14,6 +14,7 @@ from bot.services.importer.service import ImportService
 from bot.services.orders import OrderReader
 from bot.services.roles import RoleBook
 from bot.services.teams import TeamChannels
+from storage.card_reads import CardReads, card_reads_for
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import utcnow
@@ -34,12 +35,14 @@ class Services:
     actions: OrderActions
     roles: RoleBook
     teams: TeamChannels
+    cards: CardReads
 
     async def migrate(self) -> None:
         """Bring the schema up to date."""
         await upgrade(self.engine)
 
     async def close(self) -> None:
+        self.cards.close()
         await self.engine.dispose()
 
 
@@ -58,6 +61,7 @@ def build_services(
     """
     engine = create_engine(database_url, schema=schema)
     sessions = session_factory(engine)
+    cards = card_reads_for(engine)
     roles = roles or RoleBook()
     return Services(
         engine=engine,
@@ -65,8 +69,9 @@ def build_services(
         clock=clock,
         health=HealthService(sessions),
         importer=ImportService(engine, sessions, clock),
-        orders=OrderReader(sessions, clock, zone),
+        orders=OrderReader(sessions, cards, clock, zone),
         actions=OrderActions(sessions, clock, zone, roles),
         roles=roles,
         teams=TeamChannels(dict(team_channels or {})),
+        cards=cards,
     )

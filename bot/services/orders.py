@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.services.calendar import business_days_between
 from bot.services.lagging import LagKind, LagRules, customer_told, lag_reasons
 from storage import lookups
+from storage.card_reads import CardReads
 from storage.lookups import OrderFilter as OrderFilter  # re-exported for listeners
 from storage.models import EventKind, Order, OrderEvent
 
@@ -66,11 +67,13 @@ class OrderReader:
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
+        cards: CardReads,
         clock: Callable[[], datetime],
         zone: tzinfo,
         rules: LagRules | None = None,
     ) -> None:
         self._sessions = sessions
+        self._cards = cards
         self._clock = clock
         self.zone = zone
         self._rules = rules or LagRules()
@@ -80,12 +83,10 @@ class OrderReader:
 
     async def detail(self, external_id: str) -> OrderDetail:
         """The order card's data; OrderNotFound with close matches otherwise."""
-        async with self._sessions() as session:
-            order = await lookups.order_by_external_id(session, external_id.strip())
-            if order is None:
-                raise OrderNotFound(external_id, await self._suggest(session, external_id))
-            assert order.id is not None
-            notes = await lookups.notes_of(session, order.id, NOTE_KINDS, limit=3)
+        found = await self._cards.order_with_notes(external_id.strip(), NOTE_KINDS, limit=3)
+        if found is None:
+            raise OrderNotFound(external_id, await self.suggest(external_id))
+        order, notes = found
         summary = self.summarise(order)
         return OrderDetail(**vars(summary), notes=notes)
 
