@@ -42,7 +42,7 @@ class Services:
         await upgrade(self.engine)
 
     async def close(self) -> None:
-        self.cards.close()
+        await self.cards.close()
         await self.engine.dispose()
 
 
@@ -61,7 +61,7 @@ def build_services(
     """
     engine = create_engine(database_url, schema=schema)
     sessions = session_factory(engine)
-    cards = card_reads_for(engine)
+    cards = card_reads_for(engine, schema)
     roles = roles or RoleBook()
     return Services(
         engine=engine,

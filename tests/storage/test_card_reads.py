@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Table, select
+import pytest
+from sqlalchemy import Table, select, text
 from sqlmodel import SQLModel, col
 
 from bot.services.container import Services
@@ -102,3 +103,22 @@ async def test_card_read_sees_a_write_committed_a_moment_before(services: Servic
     found = await services.cards.order_with_notes("SO-1", NOTES, limit=3)
 
     assert found is not None and found[0].customer == "Renamed"
+
+
+# Only PostgreSQL's card reads hold connections of their own (SQLite opens a file).
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+async def test_card_read_survives_its_connection_being_killed(services: Services):
+    await _seed(services)
+    assert await services.cards.order_with_notes("SO-1", NOTES, limit=3) is not None
+    async with services.engine.connect() as conn:
+        killed = await conn.scalar(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE pid <> pg_backend_pid() AND query LIKE 'SELECT * FROM order_events%'"
+            )
+        )
+    assert killed == 1
+
+    found = await services.cards.order_with_notes("SO-1", NOTES, limit=3)
+
+    assert found is not None and found[0].external_id == "SO-1"
