@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.calendar import business_days_between
+from bot.services.feedback.entries import FeedbackEntry, order_feedback
 from bot.services.lagging import LagKind, LagRules, customer_told, lag_reasons
 from storage import lookups
 from storage.lookups import OrderFilter as OrderFilter  # re-exported for listeners
@@ -17,6 +18,7 @@ from storage.models import EventKind, Order, OrderEvent
 
 NOTE_KINDS = (EventKind.NOTE_ADDED.value, EventKind.CONTACT_LOGGED.value)
 SUGGESTIONS = 5
+CARD_FEEDBACK = 2  # customer feedback notes on the card
 
 
 class OrderNotFound(LookupError):
@@ -40,9 +42,10 @@ class OrderSummary:
 
 @dataclass(frozen=True)
 class OrderDetail(OrderSummary):
-    """An order card: the summary plus its latest notes and contacts."""
+    """An order card: the summary plus its latest notes, contacts and customer feedback."""
 
     notes: list[OrderEvent]
+    feedback: list[FeedbackEntry] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -86,8 +89,9 @@ class OrderReader:
                 raise OrderNotFound(external_id, await self._suggest(session, external_id))
             assert order.id is not None
             notes = await lookups.notes_of(session, order.id, NOTE_KINDS, limit=3)
+            feedback = await order_feedback(session, order.id, order.external_id, CARD_FEEDBACK)
         summary = self.summarise(order)
-        return OrderDetail(**vars(summary), notes=notes)
+        return OrderDetail(**vars(summary), notes=notes, feedback=feedback)
 
     async def page(self, where: OrderFilter, offset: int = 0, limit: int = 10) -> OrderPage:
         """Open orders matching `where`, most overdue first."""
