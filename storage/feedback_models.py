@@ -78,8 +78,6 @@ class FeedbackTagLink(SQLModel, table=True):
     )
 
     feedback_id: int = Field(
-        sa_column=Column(
-            Integer, ForeignKey("feedback.id", ondelete="CASCADE"), primary_key=True
-        )
+        sa_column=Column(Integer, ForeignKey("feedback.id", ondelete="CASCADE"), primary_key=True)
     )
     tag: FeedbackTag = Field(sa_column=Column(String(32), primary_key=True))

@@ -34,7 +34,9 @@ async def add_feedback(
     return feedback
 
 
-async def replace_tags(session: AsyncSession, feedback_id: int, tags: Iterable[FeedbackTag]) -> None:
+async def replace_tags(
+    session: AsyncSession, feedback_id: int, tags: Iterable[FeedbackTag]
+) -> None:
     """Make the note's tags exactly `tags`."""
     await session.execute(
         delete(FeedbackTagLink).where(col(FeedbackTagLink.feedback_id) == feedback_id)
@@ -72,9 +74,7 @@ async def latest_of_order(session: AsyncSession, order_id: int, limit: int) -> l
     return list((await session.execute(query)).scalars())
 
 
-async def repeat_of(
-    session: AsyncSession, feedback: Feedback, since: datetime
-) -> Feedback | None:
+async def repeat_of(session: AsyncSession, feedback: Feedback, since: datetime) -> Feedback | None:
     """The same note by the same rep on the same order or customer since `since`, if any."""
     same_target = (
         col(Feedback.order_id) == feedback.order_id
@@ -144,9 +144,7 @@ async def customers_like(session: AsyncSession, text: str, limit: int) -> list[s
     pattern = f"%{_like(text.strip())}%"
     names: set[str] = set()
     for column in (col(Order.customer), col(Feedback.customer)):
-        query = (
-            select(column).where(column.ilike(pattern, escape="\\")).distinct().limit(limit)
-        )
+        query = select(column).where(column.ilike(pattern, escape="\\")).distinct().limit(limit)
         names.update(str(name) for name in (await session.execute(query)).scalars())
     return sorted(names, key=str.lower)[:limit]
 

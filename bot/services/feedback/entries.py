@@ -60,7 +60,7 @@ class FeedbackEntry:
 
     @property
     def summary(self) -> str:
-        """"Negative · Delay complaint, Pricing" (what the note was classed as)."""
+        """ "Negative · Delay complaint, Pricing" (what the note was classed as)."""
         return classification(self.sentiment, self.tags)
 
 

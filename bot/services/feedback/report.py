@@ -92,9 +92,7 @@ def summarise(rows: Sequence[ReportRow], period: Period, team: str | None) -> Fe
         team=team,
         total=Count("Notes", len(now), len(before)),
         sentiments=_sentiments(now, before),
-        tags=[
-            Count(tag.label, _tagged(now, tag), _tagged(before, tag)) for tag in FeedbackTag
-        ],
+        tags=[Count(tag.label, _tagged(now, tag), _tagged(before, tag)) for tag in FeedbackTag],
         delay_suppliers=_most_named(r.supplier for r in delays),
         delay_skus=_most_named(r.sku for r in delays),
         threats=_threats(now),

@@ -176,4 +176,3 @@ def _report_row(row: Feedback, order: Order | None, tags: dict[int, list[str]]) 
     if order is None:
         return ReportRow(entry)
     return ReportRow(entry, order.supplier, order.sku, order.is_open)
-

@@ -46,9 +46,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("feedback", schema=None) as batch_op:
         batch_op.create_index("ix_feedback_created_at", ["created_at"], unique=False)
-        batch_op.create_index(
-            "ix_feedback_order_created", ["order_id", "created_at"], unique=False
-        )
+        batch_op.create_index("ix_feedback_order_created", ["order_id", "created_at"], unique=False)
 
     op.create_table(
         "feedback_tags",
