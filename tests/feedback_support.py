@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +63,7 @@ def initial_texts(view: dict[str, Any]) -> dict[str, str]:
 
 
 def feedback_state(
-    texts: dict[str, str | None],
+    texts: Mapping[str, str | None],
     target: str | None = "o:SO-1001",
     sentiment: str | None = "negative",
     tags: tuple[str, ...] = (),

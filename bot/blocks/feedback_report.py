@@ -112,15 +112,24 @@ def _hot_spots(report: FeedbackReport) -> str:
 
 
 def _threats(threats: list[FeedbackEntry], zone: tzinfo) -> str:
-    lines = [
-        f"• *{escape(t.external_id or '')}* · {escape(clip(t.customer, 60))} — "
-        f"“{escape(clip(' '.join(t.text.split()), _THREAT_CHARS))}” "
-        f"({t.created_at.astimezone(zone).date().isoformat()})"
-        for t in threats[:MAX_THREATS]
-    ]
-    if len(threats) > MAX_THREATS:
-        lines.append(f"…and {len(threats) - MAX_THREATS} more")
-    return "*Open orders with cancellation threats*\n" + "\n".join(lines)
+    lines = ["*Open orders with cancellation threats*"]
+    used = len(lines[0])
+    for shown, threat in enumerate(threats):
+        line = _threat_line(threat, zone)
+        # Room is kept for the "and N more" line, so no threat goes unmentioned.
+        if shown == MAX_THREATS or used + len(line) > _SECTION_CHARS - 40:
+            lines.append(f"…and {len(threats) - shown} more")
+            break
+        lines.append(line)
+        used += len(line) + 1
+    return "\n".join(lines)
+
+
+def _threat_line(threat: FeedbackEntry, zone: tzinfo) -> str:
+    said = escape(clip(" ".join(threat.text.split()), _THREAT_CHARS))
+    day = threat.created_at.astimezone(zone).date().isoformat()
+    customer = escape(clip(threat.customer, 60))
+    return f"• *{escape(threat.external_id or '')}* · {customer} — “{said}” ({day})"
 
 
 def _note_line(note: FeedbackEntry, zone: tzinfo) -> str:
