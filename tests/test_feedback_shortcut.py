@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import time
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from slack_sdk.models.blocks import Option
@@ -11,7 +14,9 @@ from bot import ids
 from bot.blocks.feedback_replies import BOT_MESSAGE_REFUSAL
 from bot.services.container import Services
 from storage.models import EventKind
-from tests.fakes.signing import SlackRequests
+from tests.conftest import SHARED
+from tests.fakes.fixtures import SIGNING_SECRET
+from tests.fakes.signing import FORM, SignedRequest, SlackRequests, sign
 from tests.fakes.slack_payloads import BOT_ID, BOT_USER_ID
 from tests.feedback_support import (
     CUSTOMER,
@@ -294,3 +299,59 @@ async def test_feedback_modal_double_submit_logs_once(
 
     assert len(await stored_feedback(services)) == 1
     assert "already logged" in replies(bot)[-1]["text"]
+
+
+def sample_shortcut(response_url: str, **message: Any) -> SignedRequest:
+    """Slack's own MessageShortcutPayload sample, its placeholders filled in, signed."""
+    payload = json.loads((SHARED / "slack/payloads/MessageShortcutPayload.json").read_text())
+    payload.update(
+        callback_id=ids.LOG_FEEDBACK_SHORTCUT,
+        trigger_id="12345.98765.abcd2358fdea",
+        message_ts="1700000000.000300",
+        response_url=response_url,
+        token="legacy-verification-token",
+        action_ts="1700000001.000000",
+    )
+    payload["team"].update(id="T0001", domain="backlog-test")
+    payload["user"].update(id=REP, name="rep", team_id="T0001")
+    payload["channel"].update(id="C111", name="orders")
+    payload["message"].update(
+        type="message", team="T0001", channel="C111", ts="1700000000.000300", **message
+    )
+    body = urlencode({"payload": json.dumps(payload)})
+    stamp = str(int(time.time()))
+    headers = {
+        "Content-Type": FORM,
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": sign(SIGNING_SECRET, stamp, body),
+    }
+    return SignedRequest(body, headers, FORM)
+
+
+async def test_shortcut_payload_shaped_like_slacks_sample_logs_feedback(
+    bot: RunningBot, slack_requests: SlackRequests
+):
+    request = sample_shortcut(bot.fake.response_url("sample"), user=CUSTOMER, text="Sample: late")
+
+    response = await bot.send(request)
+    view = bot.fake.last("views.open").args["view"]
+    await submit_view(bot, slack_requests, view, feedback_state(initial_texts(view)))
+
+    assert response.status_code == 200
+    [row] = await stored_feedback(bot.services)
+    assert (row.text, row.author, row.message_ts) == ("Sample: late", CUSTOMER, "1700000000.000300")
+    assert replies(bot)[0]["text"].startswith("Logged customer feedback on SO-1001")
+
+
+async def test_shortcut_on_the_bots_own_message_in_the_samples_shape_is_refused(
+    bot: RunningBot,
+):
+    request = sample_shortcut(
+        bot.fake.response_url("sample"), user=BOT_USER_ID, bot_id=BOT_ID, text="Digest"
+    )
+
+    await bot.send(request)
+    await bot.settle()
+
+    assert bot.fake.calls_to("views.open") == []
+    assert replies(bot)[0]["text"] == BOT_MESSAGE_REFUSAL
