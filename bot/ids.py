@@ -29,7 +29,13 @@ SNOOZE_MODAL = "snooze_modal"
 CLOSE_MODAL = "close_modal"
 EXPEDITE_MODAL = "expedite_modal"
 
-# Declared in manifest.yml ahead of their listeners (customer feedback and App Home issues).
+# Customer feedback: the message shortcut, its modal and order picker, the card's Edit button.
 LOG_FEEDBACK_SHORTCUT = "log_feedback"
-PENDING_CALLBACKS = frozenset({LOG_FEEDBACK_SHORTCUT})
+FEEDBACK_MODAL = "feedback_modal"
+FEEDBACK_TARGET_ACTION = "feedback_target"  # external select: options come from the bot
+FEEDBACK_EDIT_ACTION = "feedback_edit"
+FEEDBACK_EDIT_MODAL = "feedback_edit_modal"
+
+# Declared in manifest.yml ahead of their listeners (App Home issue).
+PENDING_CALLBACKS: frozenset[str] = frozenset()
 PENDING_EVENTS = frozenset({"app_home_opened"})

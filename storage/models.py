@@ -69,6 +69,8 @@ class EventKind(StrEnum):
     SNOOZED = "snoozed"
     EXPEDITE_REQUESTED = "expedite_requested"
     EXPEDITE_DECIDED = "expedite_decided"
+    FEEDBACK_LOGGED = "feedback_logged"
+    FEEDBACK_UPDATED = "feedback_updated"
 
 
 class Order(SQLModel, table=True):

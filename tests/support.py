@@ -91,10 +91,16 @@ def configure_roles_and_teams(
 ) -> None:
     """Give the test's services a role book and team channels (everyone else is a rep)."""
     from bot.services.actions import OrderActions
+    from bot.services.feedback.digests import FeedbackDigests
+    from bot.services.feedback.service import FeedbackService
     from bot.services.roles import Role, RoleBook
     from bot.services.teams import TeamChannels
 
     services.roles = RoleBook(admins=admins, viewers=viewers, default=Role.REP)
     zone = services.orders.zone
     services.actions = OrderActions(services.sessions, services.clock, zone, services.roles)
+    services.feedback = FeedbackService(services.sessions, services.clock, zone, services.roles)
+    services.feedback_digests = FeedbackDigests(
+        services.sessions, services.clock, zone, services.roles
+    )
     services.teams = TeamChannels(dict(teams or {}))

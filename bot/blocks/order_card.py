@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot import ids
+from bot.blocks.feedback_card import build_feedback_section
 from bot.blocks.order_menu import build_order_menu
 from bot.blocks.order_modals import OrderBrief
 from bot.blocks.text import clip, day, days_late, escape, moment, person
@@ -39,7 +40,7 @@ def order_card_text(summary: OrderSummary) -> str:
 def build_order_card(
     detail: OrderDetail, today: date, zone: tzinfo, *, shareable: bool = True
 ) -> list[Block]:
-    """The order card: facts, why it lags, latest notes; a Share button when ephemeral."""
+    """The order card: facts, why it lags, latest notes and feedback; Share when ephemeral."""
     o = detail.order
     blocks: list[Block] = [
         HeaderBlock(text=clip(f"Order {o.external_id} · {o.customer}", 150)),
@@ -49,6 +50,7 @@ def build_order_card(
     if detail.notes:
         lines = [_note_line(event, zone) for event in detail.notes]
         blocks.append(SectionBlock(text=MarkdownTextObject(text="*Latest*\n" + "\n".join(lines))))
+    blocks += build_feedback_section(detail.feedback, zone)
     blocks.append(ActionsBlock(block_id=ids.ORDER_ACTIONS_BLOCK, elements=_buttons(o, shareable)))
     return blocks
 

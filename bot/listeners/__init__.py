@@ -8,6 +8,9 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.listeners.background import Background
 from bot.listeners.commands import BacklogCommand
+from bot.listeners.feedback_capture import FeedbackCapture
+from bot.listeners.feedback_commands import FeedbackCommands
+from bot.listeners.feedback_edits import FeedbackEdits
 from bot.listeners.follow_up_actions import FollowUpActions
 from bot.listeners.lookup import OrderLookup
 from bot.listeners.menu_saves import MenuSaves
@@ -41,6 +44,9 @@ def register_listeners(
     MenuSaves(services, background).register(registry)
     FollowUpActions(services, background).register(registry)
     TextActions(services, router, background)
+    FeedbackCapture(services, background).register(registry)
+    FeedbackEdits(services, background).register(registry)
+    FeedbackCommands(services, router)
     BacklogCommand(router).register(registry)
     registry.install()
     return Registered(registry, router, background)

@@ -52,6 +52,10 @@ class Registry:
     def view(self, callback_id: str, listener: Listener, lazy: Sequence[Listener] = ()) -> None:
         self._add("view", callback_id, self._app.view(callback_id), listener, lazy)
 
+    def options(self, action_id: str, listener: Listener) -> None:
+        """Options of an external select (block_suggestion); the ack carries the answer."""
+        self._add("options", action_id, self._app.options(action_id), listener, ())
+
     def event(self, event_type: str, listener: Listener, lazy: Sequence[Listener] = ()) -> None:
         self._add("event", event_type, self._app.event(event_type), listener, lazy)
 

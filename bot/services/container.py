@@ -9,6 +9,8 @@ from datetime import UTC, datetime, tzinfo
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services.actions import OrderActions
+from bot.services.feedback.digests import FeedbackDigests
+from bot.services.feedback.service import FeedbackService
 from bot.services.health import HealthService
 from bot.services.importer.service import ImportService
 from bot.services.orders import OrderReader
@@ -35,6 +37,8 @@ class Services:
     actions: OrderActions
     roles: RoleBook
     teams: TeamChannels
+    feedback: FeedbackService
+    feedback_digests: FeedbackDigests
     cards: CardReads
 
     async def migrate(self) -> None:
@@ -73,5 +77,7 @@ def build_services(
         actions=OrderActions(sessions, clock, zone, roles),
         roles=roles,
         teams=TeamChannels(dict(team_channels or {})),
+        feedback=FeedbackService(sessions, clock, zone, roles),
+        feedback_digests=FeedbackDigests(sessions, clock, zone, roles),
         cards=cards,
     )

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.calendar import business_days_between
+from bot.services.feedback.entries import FeedbackEntry, entry_of
 from bot.services.lagging import LagKind, LagRules, customer_told, lag_reasons
 from storage import lookups
-from storage.card_reads import CardReads
+from storage.card_reads import CardQuery, CardReads
 from storage.lookups import OrderFilter as OrderFilter  # re-exported for listeners
 from storage.models import EventKind, Order, OrderEvent
 
 NOTE_KINDS = (EventKind.NOTE_ADDED.value, EventKind.CONTACT_LOGGED.value)
 SUGGESTIONS = 5
+CARD_FEEDBACK = 2  # customer feedback notes on the card
+CARD_QUERY = CardQuery(NOTE_KINDS, notes=3, feedback=CARD_FEEDBACK)
 
 
 class OrderNotFound(LookupError):
@@ -41,9 +44,10 @@ class OrderSummary:
 
 @dataclass(frozen=True)
 class OrderDetail(OrderSummary):
-    """An order card: the summary plus its latest notes and contacts."""
+    """An order card: the summary plus its latest notes, contacts and customer feedback."""
 
     notes: list[OrderEvent]
+    feedback: list[FeedbackEntry] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -83,12 +87,13 @@ class OrderReader:
 
     async def detail(self, external_id: str) -> OrderDetail:
         """The order card's data; OrderNotFound with close matches otherwise."""
-        found = await self._cards.order_with_notes(external_id.strip(), NOTE_KINDS, limit=3)
-        if found is None:
+        rows = await self._cards.order_card(external_id.strip(), CARD_QUERY)
+        if rows is None:
             raise OrderNotFound(external_id, await self.suggest(external_id))
-        order, notes = found
+        order, notes = rows.order, rows.notes
+        feedback = [entry_of(f, tags, order.external_id) for f, tags in rows.feedback]
         summary = self.summarise(order)
-        return OrderDetail(**vars(summary), notes=notes)
+        return OrderDetail(**vars(summary), notes=notes, feedback=feedback)
 
     async def page(self, where: OrderFilter, offset: int = 0, limit: int = 10) -> OrderPage:
         """Open orders matching `where`, most overdue first."""
