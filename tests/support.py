@@ -91,6 +91,7 @@ def configure_roles_and_teams(
 ) -> None:
     """Give the test's services a role book and team channels (everyone else is a rep)."""
     from bot.services.actions import OrderActions
+    from bot.services.alerts import AlertService
     from bot.services.roles import Role, RoleBook
     from bot.services.teams import TeamChannels
 
@@ -98,3 +99,4 @@ def configure_roles_and_teams(
     zone = services.orders.zone
     services.actions = OrderActions(services.sessions, services.clock, zone, services.roles)
     services.teams = TeamChannels(dict(teams or {}))
+    services.alerts = AlertService(services.sessions, services.clock, zone, services.teams)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, tzinfo
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services.actions import OrderActions
+from bot.services.alerts import AlertService
 from bot.services.health import HealthService
 from bot.services.importer.service import ImportService
 from bot.services.orders import OrderReader
@@ -36,6 +37,7 @@ class Services:
     roles: RoleBook
     teams: TeamChannels
     cards: CardReads
+    alerts: AlertService
 
     async def migrate(self) -> None:
         """Bring the schema up to date."""
@@ -63,6 +65,7 @@ def build_services(
     sessions = session_factory(engine)
     cards = card_reads_for(engine, schema)
     roles = roles or RoleBook()
+    teams = TeamChannels(dict(team_channels or {}))
     return Services(
         engine=engine,
         sessions=sessions,
@@ -72,6 +75,7 @@ def build_services(
         orders=OrderReader(sessions, cards, clock, zone),
         actions=OrderActions(sessions, clock, zone, roles),
         roles=roles,
-        teams=TeamChannels(dict(team_channels or {})),
+        teams=teams,
         cards=cards,
+        alerts=AlertService(sessions, clock, zone, teams),
     )
