@@ -49,10 +49,9 @@ def _what_happened(plan: AlertPlan, actor_name: str | None) -> str:
     order = plan.order
     if plan.kind is AlertKind.OVERDUE:
         late = plan.days_late
-        return (
-            f"Overdue: due {day(plan.due)} passed, {late} day{'s' if late != 1 else ''} late"
-            f" (promised {order.promised_date.isoformat()})"
-        )
+        promised = order.promised_date
+        text = f"Overdue: due {day(plan.due)} passed, {late} day{'s' if late != 1 else ''} late"
+        return text if plan.due == promised else f"{text} (promised {promised.isoformat()})"
     days = plan.slip_days
     line = (
         f"ETA slipped {days} day{'s' if days != 1 else ''} to {plan.due.isoformat()} "
