@@ -57,7 +57,8 @@ async def slip_candidates(session: AsyncSession, since: datetime, limit: int) ->
         .join(Order, col(Order.id) == col(OrderEvent.order_id))
         .where(col(OrderEvent.kind) == EventKind.ETA_CHANGED.value, col(OrderEvent.at) >= since)
         .where(_moved_later(dialect), ~alerted)
-        .order_by(col(OrderEvent.id))
+        # In ix_order_events_kind_at order: the scan reads the window and no further.
+        .order_by(col(OrderEvent.at), col(OrderEvent.id))
         .limit(limit)
     )
     return list((await session.execute(query)).scalars())
