@@ -19,6 +19,9 @@ EXPEDITE_APPROVE_ACTION = "expedite_approve"
 EXPEDITE_DENY_ACTION = "expedite_deny"
 EXPEDITE_DECISION_BLOCK = "expedite_decision"
 CLOSED_FOLLOW_UP_BLOCK = "closed_follow_up"
+# Buttons under an alert (thread line, owner DM): the card's action ids, in a block of their own
+# so that saving a modal opened from an alert does not replace the alert with a card.
+ALERT_ACTIONS_BLOCK = "alert_actions"
 
 # Modals
 ETA_MODAL = "eta_modal"

@@ -15,6 +15,8 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.app import build_app
+from bot.delivery.alerts import AlertDelivery
+from bot.jobs.alerts import AlertJob, schedule_alerts
 from bot.jobs.feedback_digest import FeedbackDigestJob, schedule_feedback_digests
 from bot.jobs.role_groups import RoleGroupRefresh, schedule_role_groups
 from bot.services.container import Services
@@ -42,6 +44,8 @@ async def serve(settings: Settings, host: str, port: int) -> None:
             schedule_role_groups(scheduler, refresh, services.clock())
             feedback_reports = FeedbackDigestJob(services, app.client)
             schedule_feedback_digests(scheduler, feedback_reports, services.clock())
+            delivery = AlertDelivery(services.alerts, services.actions, app.client)
+            schedule_alerts(scheduler, AlertJob(services.alerts, delivery), services.clock())
             if settings.socket_mode:
                 await _serve_socket_mode(app, settings)
             else:

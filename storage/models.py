@@ -140,6 +140,8 @@ class OrderEvent(SQLModel, table=True):
     __tablename__ = "order_events"
     __table_args__ = (
         Index("ix_order_events_order_at", "order_id", "at"),
+        # Recent ETA changes, for slip alerts (migration 0006).
+        Index("ix_order_events_kind_at", "kind", "at"),
         CheckConstraint("source IN ('import', 'slack', 'api', 'sync')", name="ck_events_source"),
     )
 

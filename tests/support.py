@@ -91,6 +91,7 @@ def configure_roles_and_teams(
 ) -> None:
     """Give the test's services a role book and team channels (everyone else is a rep)."""
     from bot.services.actions import OrderActions
+    from bot.services.alerts import AlertService
     from bot.services.feedback.digests import FeedbackDigests
     from bot.services.feedback.service import FeedbackService
     from bot.services.roles import Role, RoleBook
@@ -104,3 +105,4 @@ def configure_roles_and_teams(
         services.sessions, services.clock, zone, services.roles
     )
     services.teams = TeamChannels(dict(teams or {}))
+    services.alerts = AlertService(services.sessions, services.clock, zone, services.teams)

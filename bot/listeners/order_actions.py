@@ -149,9 +149,10 @@ class OrderCardActions:
             await respond(response_type="ephemeral", replace_original=False, text=denied.message)
             return
         brief = OrderBrief.decode(action["value"])
-        context = ModalContext(
-            brief.external_id, brief.version, body.get("response_url"), _channel(body)
-        )
+        # Under an alert there is no card to refresh after saving: the alert stays as it is.
+        under_alert = action.get("block_id") == ids.ALERT_ACTIONS_BLOCK
+        response_url = None if under_alert else body.get("response_url")
+        context = ModalContext(brief.external_id, brief.version, response_url, _channel(body))
         await client.views_open(trigger_id=body["trigger_id"], view=build(brief, context, None))
 
     async def _save(

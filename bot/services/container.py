@@ -9,6 +9,7 @@ from datetime import UTC, datetime, tzinfo
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services.actions import OrderActions
+from bot.services.alerts import AlertService
 from bot.services.feedback.digests import FeedbackDigests
 from bot.services.feedback.service import FeedbackService
 from bot.services.health import HealthService
@@ -40,6 +41,7 @@ class Services:
     feedback: FeedbackService
     feedback_digests: FeedbackDigests
     cards: CardReads
+    alerts: AlertService
 
     async def migrate(self) -> None:
         """Bring the schema up to date."""
@@ -67,6 +69,7 @@ def build_services(
     sessions = session_factory(engine)
     cards = card_reads_for(engine, schema)
     roles = roles or RoleBook()
+    teams = TeamChannels(dict(team_channels or {}))
     return Services(
         engine=engine,
         sessions=sessions,
@@ -76,8 +79,9 @@ def build_services(
         orders=OrderReader(sessions, cards, clock, zone),
         actions=OrderActions(sessions, clock, zone, roles),
         roles=roles,
-        teams=TeamChannels(dict(team_channels or {})),
         feedback=FeedbackService(sessions, clock, zone, roles),
         feedback_digests=FeedbackDigests(sessions, clock, zone, roles),
+        teams=teams,
         cards=cards,
+        alerts=AlertService(sessions, clock, zone, teams),
     )

@@ -127,11 +127,11 @@ async def test_migration_0007_goes_down_and_up_keeping_lagging_digest_subscripti
             )
         )
 
-    await downgrade(empty, "0004")
-    at_0004 = await current_revision(empty.engine)
+    await downgrade(empty, "0006")
+    before_0007 = await current_revision(empty.engine)
     await empty.migrate()
 
-    assert at_0004 == "0004"
+    assert before_0007 == "0006"
     assert await differences(empty) == []
     async with empty.engine.connect() as conn:
         kinds = (
