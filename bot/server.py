@@ -42,16 +42,19 @@ async def serve(settings: Settings, host: str, port: int) -> None:
             if settings.socket_mode:
                 await _serve_socket_mode(app, settings)
             else:
-                await _serve_http(app, services, host, port)
+                await _serve_http(app, services, settings, host, port)
     finally:
         scheduler.shutdown(wait=False)
         await services.close()
     log.info("stopped")
 
 
-async def _serve_http(app: AsyncApp, services: Services, host: str, port: int) -> None:
+async def _serve_http(
+    app: AsyncApp, services: Services, settings: Settings, host: str, port: int
+) -> None:
+    token = settings.backlog_api_token.get_secret_value() if settings.backlog_api_token else None
     config = uvicorn.Config(
-        build_web(app, services),
+        build_web(app, services, api_token=token),
         host=host,
         port=port,
         lifespan="off",

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.services.actions import OrderActions
 from bot.services.health import HealthService
 from bot.services.importer.service import ImportService
+from bot.services.ingest import IngestService
 from bot.services.orders import OrderReader
 from bot.services.roles import RoleBook
 from bot.services.teams import TeamChannels
@@ -30,6 +31,7 @@ class Services:
     clock: Clock
     health: HealthService
     importer: ImportService
+    ingest: IngestService
     orders: OrderReader
     actions: OrderActions
     roles: RoleBook
@@ -65,6 +67,7 @@ def build_services(
         clock=clock,
         health=HealthService(sessions),
         importer=ImportService(engine, sessions, clock),
+        ingest=IngestService(sessions, clock, zone),
         orders=OrderReader(sessions, clock, zone),
         actions=OrderActions(sessions, clock, zone, roles),
         roles=roles,

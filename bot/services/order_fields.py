@@ -110,24 +110,38 @@ class RecordReader:
 
 
 def text_of(name: str, value: Any) -> str:
-    """A JSON value as the text a CSV cell would hold; "" for null."""
+    """A JSON value as the text a CSV cell would hold; "" for null.
+
+    Numbers are taken for quantity and value (and whole numbers for order_id); anything else
+    must be a string.
+    """
     if value is None:
         return ""
     if isinstance(value, str):
         return value.strip()
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        kind = _JSON_KINDS.get(type(value), type(value).__name__)
-        raise ValueProblem(f"must be a string{' or number' * _takes_number(name)}, not {kind}")
-    if name in NUMBER_FIELDS or name == "order_id":
+    numeric = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+    if numeric and (name in NUMBER_FIELDS or (name == "order_id" and isinstance(value, int))):
         return str(value)
-    raise ValueProblem(f"must be a string, not a number ({value})")
+    expected = _EXPECTED.get(name, "a string")
+    raise ValueProblem(f"must be {expected}, not {kind_of(value)}")
 
 
-_JSON_KINDS: dict[type, str] = {bool: "true/false", dict: "an object", list: "an array"}
+_EXPECTED = {
+    "quantity": "a number or a string",
+    "value": "a number or a string",
+    "order_id": "a string or a whole number",
+}
 
 
-def _takes_number(name: str) -> bool:
-    return name in NUMBER_FIELDS or name == "order_id"
+def kind_of(value: Any) -> str:
+    """What sort of JSON value this is, in words."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    return f"a number ({value})" if isinstance(value, int | float | Decimal) else "a string"
 
 
 def _parsers(fmt: ValueFormat) -> dict[str, _Parser]:
