@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from bot.services.container import Services
+from storage import queries
 from tests.fakes.slack_api import FakeSlack
 from tests.harness import API_TOKEN, RunningBot, running_bot
 
@@ -21,7 +22,7 @@ async def bot(services: Services, fake_slack: FakeSlack) -> AsyncIterator[Runnin
         yield running
 
 
-def order(order_id: str = "SO-1", **fields: Any) -> dict[str, Any]:
+def order(order_id: str | int = "SO-1", **fields: Any) -> dict[str, Any]:
     """A valid pushed order; override or add any canonical field."""
     return {
         "order_id": order_id,
@@ -40,4 +41,11 @@ async def post(
 
 
 async def get(bot: RunningBot, path: str, **params: str) -> httpx.Response:
-    return await bot.http.get(path, params=params, headers=AUTH)
+    """GET with the token; `params` (when given) replace the path's query string."""
+    return await bot.http.get(path, params=params or None, headers=AUTH)
+
+
+async def stored_counts(services: Services) -> tuple[int, int]:
+    """How many orders and events are stored."""
+    async with services.sessions() as session:
+        return await queries.count_orders(session), await queries.count_events(session)

@@ -24,6 +24,7 @@ MAX_BATCH = 1000
 KEY_REPLAY_WINDOW = timedelta(hours=24)
 _KEY = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII, as HTTP header values allow
 ACTOR = "api"
+_CANONICAL = {"current_eta": "eta"}  # the column a source's eta lands in
 
 
 class BatchProblem(ValueError):
@@ -96,7 +97,6 @@ class IngestService:
             return None
         await session.rollback()
         stored = await ingest_queries.key_by_name(session, key)
-        await session.rollback()
         if stored is None or stored.result is None:  # purged between the two statements
             raise IdempotencyProblem(
                 f"Idempotency-Key {key!r} is in use; retry the request", KeyProblem.BUSY
@@ -168,5 +168,5 @@ def _item_result(index: int, change: OrderChange) -> ItemResult:
     if change.outcome is Outcome.REJECTED:
         problem = FieldProblem("(item)", change.reason or "rejected")
         return ItemResult(index, change.external_id, change.outcome, problems=(problem,))
-    changed = tuple(dict.fromkeys(c.field for c in change.changes))
+    changed = tuple(dict.fromkeys(_CANONICAL.get(c.field, c.field) for c in change.changes))
     return ItemResult(index, change.external_id, change.outcome, changed, note=change.reason)
