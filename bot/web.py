@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -41,5 +42,12 @@ def build_web(app: AsyncApp, services: Services, api_token: str | None = None) -
             Route("/slack/events", slack_events, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Mount("/api", routes=IngestApi(services, api_token or None).routes()),
-        ]
+        ],
+        exception_handlers={HTTPException: _http_error},
     )
+
+
+async def _http_error(_: Request, exc: Exception) -> Response:
+    """Unknown paths and methods answer in JSON, like every other refusal."""
+    assert isinstance(exc, HTTPException)
+    return JSONResponse({"error": exc.detail}, status_code=exc.status_code, headers=exc.headers)

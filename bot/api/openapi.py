@@ -22,12 +22,20 @@ _DATE = "a date: 2026-11-20 (also 20-Nov-26, Nov 20, 2026, 11/20/2026 month firs
 _DATETIME = "a date-time: 2026-11-02T14:30:00Z; without an offset it is read in BACKLOG_TIMEZONE"
 _STATUSES = ", ".join(s.value for s in OrderStatus)
 _FIELDS: dict[str, dict[str, Any]] = {
-    "order_id": {"type": ["string", "integer"], "description": "the order's id in your system"},
+    "order_id": {
+        "type": ["string", "integer"],
+        "description": "the order's id in your system",
+        "examples": ["SO-1001", "PO/2026/7", 4711],
+    },
     "customer": {"type": "string"},
     "ordered_at": {"type": "string", "format": "date-time", "description": _DATETIME},
     "promised_date": {"type": "string", "format": "date", "description": _DATE},
     "customer_email": {"type": "string", "format": "email", "maxLength": 255},
-    "owner": {"type": "string", "description": "a Slack user id (U0123ABCD) or an email"},
+    "owner": {
+        "type": "string",
+        "description": "a Slack user id or an email",
+        "examples": ["U0123ABCD", "rep@example.com"],
+    },
     "team": {"type": "string"},
     "sku": {"type": "string"},
     "product": {"type": "string"},
@@ -38,6 +46,7 @@ _FIELDS: dict[str, dict[str, Any]] = {
     "status": {
         "type": "string",
         "description": f"one of {_STATUSES}, or a common synonym (shipped, on hold, void, …)",
+        "examples": [*(s.value for s in OrderStatus), "shipped", "on hold"],
     },
     "eta": {"type": "string", "format": "date", "description": _DATE},
     "updated_at": {
