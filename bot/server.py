@@ -16,6 +16,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.app import build_app
 from bot.jobs.role_groups import RoleGroupRefresh, schedule_role_groups
+from bot.jobs.sync import SyncJob, schedule_sync
 from bot.services.container import Services
 from bot.settings import Settings
 from bot.web import build_web
@@ -39,6 +40,9 @@ async def serve(settings: Settings, host: str, port: int) -> None:
             app = build_app(settings, services, session)
             refresh = RoleGroupRefresh(services.roles, app.client)
             schedule_role_groups(scheduler, refresh, services.clock())
+            if services.sync.configured:
+                job = SyncJob(services.sync, app.client, services.roles)
+                schedule_sync(scheduler, job, settings.upstream_interval_minutes, services.clock())
             if settings.socket_mode:
                 await _serve_socket_mode(app, settings)
             else:

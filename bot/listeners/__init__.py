@@ -15,6 +15,7 @@ from bot.listeners.order_actions import OrderCardActions
 from bot.listeners.order_menu import OrderMenu
 from bot.listeners.registry import Registry
 from bot.listeners.router import SubcommandRouter
+from bot.listeners.sync_status import SyncCommands
 from bot.listeners.text_actions import TextActions
 from bot.services.container import Services
 
@@ -41,5 +42,6 @@ def register_listeners(
     MenuSaves(services, background).register(registry)
     FollowUpActions(services, background).register(registry)
     TextActions(services, router, background)
+    SyncCommands(services, router)
     BacklogCommand(router).register(registry)
     return Registered(registry, router, background)

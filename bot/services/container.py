@@ -14,6 +14,7 @@ from bot.services.importer.service import ImportService
 from bot.services.ingest import IngestService
 from bot.services.orders import OrderReader
 from bot.services.roles import RoleBook
+from bot.services.sync import SyncService, SyncSetup
 from bot.services.teams import TeamChannels
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
@@ -36,12 +37,14 @@ class Services:
     actions: OrderActions
     roles: RoleBook
     teams: TeamChannels
+    sync: SyncService
 
     async def migrate(self) -> None:
         """Bring the schema up to date."""
         await upgrade(self.engine)
 
     async def close(self) -> None:
+        await self.sync.close()
         await self.engine.dispose()
 
 
@@ -53,10 +56,12 @@ def build_services(
     zone: tzinfo = UTC,
     roles: RoleBook | None = None,
     team_channels: Mapping[str, str] | None = None,
+    upstream: SyncSetup | None = None,
 ) -> Services:
     """Wire the services to one database; `zone` decides what "today" is for the rules.
 
-    Without `roles` everyone is a rep; without `team_channels` no order gets a thread.
+    Without `roles` everyone is a rep; without `team_channels` no order gets a thread;
+    without `upstream` the sync is off.
     """
     engine = create_engine(database_url, schema=schema)
     sessions = session_factory(engine)
@@ -72,4 +77,12 @@ def build_services(
         actions=OrderActions(sessions, clock, zone, roles),
         roles=roles,
         teams=TeamChannels(dict(team_channels or {})),
+        sync=SyncService(
+            sessions,
+            clock,
+            zone,
+            source=upstream.source if upstream else None,
+            mapping=upstream.mapping if upstream else None,
+            plan=upstream.plan if upstream else None,
+        ),
     )
