@@ -55,6 +55,10 @@ def sync_alert_text(run: SyncRun) -> str:
     )
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _lines(status: SyncStatus, now: datetime, zone: tzinfo, *, markdown: bool) -> list[str]:
     def bold(text: str) -> str:
         return f"*{text}*" if markdown else text
@@ -72,7 +76,8 @@ def _lines(status: SyncStatus, now: datetime, zone: tzinfo, *, markdown: bool) -
     lines = [bold(f"Upstream sync: every {minutes} min from {safe(plan.source)}")]
     if state.last_success_at is not None:
         when = f"{moment(state.last_success_at, zone)} ({ago(state.last_success_at, now)})"
-        counts = f"{state.last_changed} orders changed, {state.last_rejected} records rejected"
+        changed = _count(state.last_changed, "order")
+        counts = f"{changed} changed, {_count(state.last_rejected, 'record')} rejected"
         lines.append(f"Last success: {when}: {counts}")
         if state.last_problem:
             lines.append(f"First rejected record: {safe(clip(state.last_problem, _ERROR_LIMIT))}")
