@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped
 from sqlmodel import col
@@ -44,6 +45,27 @@ async def open_orders(
         select(Order).where(condition).order_by(DUE, col(Order.external_id)).offset(offset)
     ).limit(limit)
     return list((await session.execute(query)).scalars()), int(total)
+
+
+async def scan_orders(
+    session: AsyncSession,
+    after: str | None,
+    statuses: Collection[str],
+    awake_at: datetime | None,
+    limit: int,
+) -> list[Order]:
+    """Orders by external id after `after`; `awake_at`: only open ones not snoozed past it."""
+    query = select(Order).order_by(col(Order.external_id)).limit(limit)
+    if after is not None:
+        query = query.where(col(Order.external_id) > after)
+    if statuses:
+        query = query.where(col(Order.status).in_(sorted(statuses)))
+    if awake_at is not None:
+        query = query.where(
+            col(Order.closed_at).is_(None),
+            or_(col(Order.snoozed_until).is_(None), col(Order.snoozed_until) <= awake_at),
+        )
+    return list((await session.execute(query)).scalars())
 
 
 def _condition(where: OrderFilter) -> ColumnElement[bool]:

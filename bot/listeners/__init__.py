@@ -18,6 +18,7 @@ from bot.listeners.order_actions import OrderCardActions
 from bot.listeners.order_menu import OrderMenu
 from bot.listeners.registry import Registry
 from bot.listeners.router import SubcommandRouter
+from bot.listeners.sync_status import SyncCommands
 from bot.listeners.text_actions import TextActions
 from bot.services.container import Services
 
@@ -47,6 +48,7 @@ def register_listeners(
     FeedbackCapture(services, background).register(registry)
     FeedbackEdits(services, background).register(registry)
     FeedbackCommands(services, router)
+    SyncCommands(services, router)
     BacklogCommand(router).register(registry)
     registry.install()
     return Registered(registry, router, background)

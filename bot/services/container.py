@@ -14,8 +14,10 @@ from bot.services.feedback.digests import FeedbackDigests
 from bot.services.feedback.service import FeedbackService
 from bot.services.health import HealthService
 from bot.services.importer.service import ImportService
+from bot.services.ingest import IngestService
 from bot.services.orders import OrderReader
 from bot.services.roles import RoleBook
+from bot.services.sync import SyncService, SyncSetup
 from bot.services.teams import TeamChannels
 from storage.card_reads import CardReads, card_reads_for
 from storage.engine import create_engine, session_factory
@@ -34,6 +36,7 @@ class Services:
     clock: Clock
     health: HealthService
     importer: ImportService
+    ingest: IngestService
     orders: OrderReader
     actions: OrderActions
     roles: RoleBook
@@ -42,12 +45,14 @@ class Services:
     feedback_digests: FeedbackDigests
     cards: CardReads
     alerts: AlertService
+    sync: SyncService
 
     async def migrate(self) -> None:
         """Bring the schema up to date."""
         await upgrade(self.engine)
 
     async def close(self) -> None:
+        await self.sync.close()
         await self.cards.close()
         await self.engine.dispose()
 
@@ -60,10 +65,12 @@ def build_services(
     zone: tzinfo = UTC,
     roles: RoleBook | None = None,
     team_channels: Mapping[str, str] | None = None,
+    upstream: SyncSetup | None = None,
 ) -> Services:
     """Wire the services to one database; `zone` decides what "today" is for the rules.
 
-    Without `roles` everyone is a rep; without `team_channels` no order gets a thread.
+    Without `roles` everyone is a rep; without `team_channels` no order gets a thread;
+    without `upstream` the sync is off.
     """
     engine = create_engine(database_url, schema=schema)
     sessions = session_factory(engine)
@@ -76,6 +83,7 @@ def build_services(
         clock=clock,
         health=HealthService(sessions),
         importer=ImportService(engine, sessions, clock),
+        ingest=IngestService(sessions, clock, zone),
         orders=OrderReader(sessions, cards, clock, zone),
         actions=OrderActions(sessions, clock, zone, roles),
         roles=roles,
@@ -84,4 +92,12 @@ def build_services(
         teams=teams,
         cards=cards,
         alerts=AlertService(sessions, clock, zone, teams),
+        sync=SyncService(
+            sessions,
+            clock,
+            zone,
+            source=upstream.source if upstream else None,
+            mapping=upstream.mapping if upstream else None,
+            plan=upstream.plan if upstream else None,
+        ),
     )

@@ -15,12 +15,16 @@ from bot.services.lagging import LagKind, LagRules, customer_told, lag_reasons
 from storage import lookups
 from storage.card_reads import CardQuery, CardReads
 from storage.lookups import OrderFilter as OrderFilter  # re-exported for listeners
-from storage.models import EventKind, Order, OrderEvent
+from storage.models import EventKind, Order, OrderEvent, OrderStatus
 
 NOTE_KINDS = (EventKind.NOTE_ADDED.value, EventKind.CONTACT_LOGGED.value)
 SUGGESTIONS = 5
 CARD_FEEDBACK = 2  # customer feedback notes on the card
 CARD_QUERY = CardQuery(NOTE_KINDS, notes=3, feedback=CARD_FEEDBACK)
+# A scan reads at most SCAN_CHUNKS * SCAN_CHUNK rows per page: a filter the database cannot
+# apply (the lag rules) then answers with a short page and a cursor instead of a long wait.
+SCAN_CHUNK = 500
+SCAN_CHUNKS = 10
 
 
 class OrderNotFound(LookupError):
@@ -65,6 +69,14 @@ class OrderPage:
         return following if following < self.total else None
 
 
+@dataclass(frozen=True)
+class OrderScan:
+    """One page of a scan by order id; `next_after` continues it (None: nothing is left)."""
+
+    items: list[OrderSummary]
+    next_after: str | None
+
+
 class OrderReader:
     """Read-only order queries, evaluated against one clock and one set of lag rules."""
 
@@ -106,6 +118,34 @@ class OrderReader:
         return await self.page(
             OrderFilter(**{**vars(where), "overdue_on": self.today()}), offset, limit
         )
+
+    async def scan(
+        self,
+        statuses: frozenset[OrderStatus],
+        lagging: bool | None,
+        after: str | None,
+        limit: int,
+    ) -> OrderScan:
+        """Orders of any status in `statuses` (all when empty) after id `after`, by id.
+
+        `lagging` keeps only orders the lag rules flag (True) or do not flag (False).
+        """
+        found: list[OrderSummary] = []
+        cursor = after
+        awake = self._clock() if lagging else None  # closed or snoozed orders never lag
+        async with self._sessions() as session:
+            for _ in range(SCAN_CHUNKS):
+                chunk = await lookups.scan_orders(session, cursor, statuses, awake, SCAN_CHUNK)
+                for order in chunk:
+                    if len(found) == limit:
+                        return OrderScan(found, cursor)
+                    cursor = order.external_id
+                    summary = self.summarise(order)
+                    if lagging is None or bool(summary.lagging) is lagging:
+                        found.append(summary)
+                if len(chunk) < SCAN_CHUNK:
+                    return OrderScan(found, None)
+        return OrderScan(found, cursor)
 
     async def history(self, external_id: str) -> tuple[Order, list[OrderEvent]]:
         """The order and its whole audit trail, newest first."""
