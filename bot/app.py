@@ -6,13 +6,16 @@ import logging
 from typing import Any
 
 import aiohttp
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncApp, AsyncRespond
+from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.blocks.replies import slack_unavailable_text
+from bot.delivery.slack_errors import UNREACHABLE, unavailable
 from bot.listeners import register_listeners
 from bot.listeners.background import Background
 from bot.services.container import Services
@@ -23,6 +26,17 @@ log = logging.getLogger(__name__)
 RATE_LIMIT_RETRIES = 3
 
 
+def slack_session(settings: Settings) -> aiohttp.ClientSession:
+    """The HTTP session every call to Slack shares (Web API and response_url).
+
+    The session's timeout is the one that counts: slack_sdk applies its own `timeout` only
+    to sessions it opens itself, so a shared session would otherwise wait aiohttp's 5 minutes.
+    """
+    return aiohttp.ClientSession(
+        timeout=aiohttp.ClientTimeout(total=settings.slack_timeout_seconds)
+    )
+
+
 def build_client(settings: Settings, session: aiohttp.ClientSession) -> AsyncWebClient:
     """The Web API client: Slack (or a fake) at SLACK_API_URL, one shared HTTP session."""
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
@@ -30,7 +44,7 @@ def build_client(settings: Settings, session: aiohttp.ClientSession) -> AsyncWeb
         token=token,
         base_url=settings.slack_api_url,
         session=session,
-        timeout=10,
+        timeout=settings.slack_timeout_seconds,
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=1),
             AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
@@ -54,7 +68,7 @@ def build_app(
         process_before_response=True,
         logger=_slack_logger(),
     )
-    app.error(_log_error)
+    app.error(_on_error)
     register_listeners(app, services, background)
     return app
 
@@ -71,7 +85,24 @@ def _skip_token_notice(record: logging.LogRecord) -> bool:
     return not record.getMessage().startswith("As you gave `client` as well")
 
 
-async def _log_error(error: Exception, body: dict[str, Any], logger: logging.Logger) -> None:
-    """The one place unexpected listener errors end up: logged with their traceback."""
+async def _on_error(
+    error: Exception, body: dict[str, Any], logger: logging.Logger, respond: AsyncRespond | None
+) -> BoltResponse | None:
+    """The one place listener errors end up. Unexpected ones are logged with their traceback
+    (Slack shows its own error). When Slack itself failed (a 429 past the retries, a 5xx, a
+    timeout, a dropped connection) the user is told so in an ephemeral reply instead."""
     kind = body.get("type") or body.get("command") or "request"
-    logger.error("unhandled error in %s listener", kind, exc_info=error)
+    reason = unavailable(error)
+    if reason is None:
+        logger.error("unhandled error in %s listener", kind, exc_info=error)
+        return None
+    logger.warning("%s listener gave up: %s", kind, reason)
+    if respond is None:
+        return None
+    try:
+        text = slack_unavailable_text(reason)
+        await respond(response_type="ephemeral", replace_original=False, text=text)
+    except UNREACHABLE as exc:
+        logger.warning("could not tell the user either: %r", exc)
+        return None
+    return BoltResponse(status=200, body="")

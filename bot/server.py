@@ -8,13 +8,12 @@ import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-import aiohttp
 import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
-from bot.app import build_app
+from bot.app import build_app, slack_session
 from bot.delivery.alerts import AlertDelivery
 from bot.jobs.alerts import AlertJob, schedule_alerts
 from bot.jobs.feedback_digest import FeedbackDigestJob, schedule_feedback_digests
@@ -39,7 +38,7 @@ async def serve(settings: Settings, host: str, port: int) -> None:
     scheduler = AsyncIOScheduler(timezone=settings.timezone)
     scheduler.start()
     try:
-        async with aiohttp.ClientSession() as session:
+        async with slack_session(settings) as session:
             app = build_app(settings, services, session)
             refresh = RoleGroupRefresh(services.roles, app.client)
             schedule_role_groups(scheduler, refresh, services.clock())

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+    slack_timeout_seconds: int = Field(default=10, ge=1, le=60, alias="SLACK_TIMEOUT_SECONDS")
     database_url: str = Field(default=DEFAULT_DATABASE_URL, alias="DATABASE_URL")
     database_schema: str | None = Field(default=None, alias="DATABASE_SCHEMA")  # PostgreSQL only
     backlog_timezone: str = Field(default="UTC", alias="BACKLOG_TIMEZONE")

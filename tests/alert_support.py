@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import aiohttp
-
-from bot.app import build_client
+from bot.app import build_client, slack_session
 from bot.delivery.alerts import AlertDelivery
 from bot.jobs.alerts import AlertJob
 from bot.services.alerts import AlertService
@@ -21,8 +19,9 @@ async def alert_job(
     services: Services, fake: FakeSlack, owner: str = "host-a:1"
 ) -> AsyncIterator[AlertJob]:
     """The job of one process (`owner`), with the real client and its 429 retries."""
-    async with aiohttp.ClientSession() as session:
-        client = build_client(bot_settings(fake), session)
+    settings = bot_settings(fake)
+    async with slack_session(settings) as session:
+        client = build_client(settings, session)
         alerts = AlertService(
             services.sessions, services.clock, services.orders.zone, services.teams, owner=owner
         )

@@ -8,11 +8,10 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import aiohttp
 import httpx
 import uvicorn
 
-from bot.app import build_app
+from bot.app import build_app, slack_session
 from bot.listeners.background import Background
 from bot.services.container import Services
 from bot.settings import Settings
@@ -61,7 +60,7 @@ async def running_bot(
     """Serve the app built exactly as `backlog-bot run` builds it; `overrides` are settings."""
     settings = bot_settings(fake, **overrides)
     token = settings.backlog_api_token
-    async with aiohttp.ClientSession() as session:
+    async with slack_session(settings) as session:
         background = Background()
         app = build_app(settings, services, session, background)
         config = uvicorn.Config(

@@ -328,3 +328,17 @@ async def test_fake_slack_rejects_malformed_json_body(fake_slack: FakeSlack) -> 
             body = await response.json()
 
     assert (response.status, body) == (200, {"ok": False, "error": "invalid_json"})
+
+
+async def test_fake_slack_reset_drops_the_connection_without_an_answer(
+    fake_slack: FakeSlack,
+) -> None:
+    client = client_for(fake_slack, retry_handlers=[])  # slack_sdk retries a reset once
+    fake_slack.reset_next("chat.postMessage")
+
+    with pytest.raises(aiohttp.ClientOSError, match="Connection reset by peer"):
+        await client.chat_postMessage(channel="C111", text="x")
+    retried = await client.chat_postMessage(channel="C111", text="x")
+
+    assert retried["ok"] is True
+    assert len(fake_slack.calls_to("chat.postMessage")) == 2

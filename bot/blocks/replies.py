@@ -48,3 +48,11 @@ def not_found_text(external_id: str, suggestions: list[Order]) -> str:
     """The plain-text fallback of build_not_found."""
     close = ", ".join(o.external_id for o in suggestions)
     return f"I can't find order {external_id}." + (f" Did you mean: {close}?" if close else "")
+
+
+def slack_unavailable_text(reason: str) -> str:
+    """A click or command that failed because Slack itself did not take the bot's call."""
+    return (
+        f"Slack did not take that request just now ({reason}), so it did not go through."
+        " Please try again in a moment."
+    )

@@ -12,11 +12,11 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.alerts import build_alert_dm, build_alert_line
+from bot.delivery.slack_errors import UNREACHABLE, slack_error, unavailable
 from bot.delivery.threads import OrderThreads, display_name
 from bot.services.actions import OrderActions
 from bot.services.alert_plans import AlertPlan
@@ -24,10 +24,6 @@ from bot.services.alerts import AlertService
 from storage.alert_models import AlertKind, AlertStatus
 
 log = logging.getLogger(__name__)
-# Errors that mean "not now" rather than "never" (429 past the client's retries, Slack down).
-_TRANSIENT = frozenset(
-    {"ratelimited", "fatal_error", "internal_error", "service_unavailable", "request_timeout"}
-)
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 
 
@@ -74,7 +70,7 @@ class AlertDelivery:
                 )
         except SlackApiError as exc:
             log.warning("alert %d: cannot post in %s: %s", plan.alert_id, plan.channel, exc)
-            return AlertStatus.FAILED, f"posting in {plan.channel} failed: {_error(exc)}"
+            return AlertStatus.FAILED, f"posting in {plan.channel} failed: {slack_error(exc)}"
         await self._alerts.line_posted(plan, plan.channel, str(posted["ts"]))
         return AlertStatus.POSTED, None
 
@@ -93,7 +89,7 @@ class AlertDelivery:
                     channel=user_id, text=text, blocks=blocks
                 )
         except SlackApiError as exc:
-            return f"DM to {user_id} failed: {_error(exc)}"
+            return f"DM to {user_id} failed: {slack_error(exc)}"
         await self._alerts.dm_sent(plan, user_id, str(sent["ts"]))
         return None
 
@@ -107,7 +103,7 @@ class AlertDelivery:
             with _later_when_transient():
                 found = await self._client.users_lookupByEmail(email=owner)
         except SlackApiError as exc:
-            return None, f"no DM: no Slack user with email {owner} ({_error(exc)})"
+            return None, f"no DM: no Slack user with email {owner} ({slack_error(exc)})"
         user_id = (found.get("user") or {}).get("id")
         if not user_id:
             return None, f"no DM: Slack returned no user for email {owner}"
@@ -134,14 +130,8 @@ def _later_when_transient() -> Iterator[None]:
     """Turn "try again later" answers into SlackLater; other refusals pass through."""
     try:
         yield
-    except SlackApiError as exc:
-        status = exc.response.status_code
-        if status == 429 or status >= 500 or _error(exc) in _TRANSIENT:
-            raise SlackLater(f"Slack answered {status} {_error(exc)}") from exc
-        raise
-    except (aiohttp.ClientError, TimeoutError) as exc:
-        raise SlackLater(f"Slack unreachable: {exc!r}") from exc
-
-
-def _error(exc: SlackApiError) -> str:
-    return str(exc.response.get("error") or "unknown_error")
+    except (SlackApiError, *UNREACHABLE) as exc:
+        reason = unavailable(exc)
+        if reason is None:
+            raise
+        raise SlackLater(reason) from exc

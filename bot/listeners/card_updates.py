@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import aiohttp
+import logging
+
 from slack_sdk.models.blocks import Block
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
@@ -10,9 +11,12 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot.blocks.forms import ModalContext
 from bot.blocks.order_card import build_order_card, order_card_text
 from bot.delivery.alerts import AlertDelivery
+from bot.delivery.slack_errors import UNREACHABLE
 from bot.services.actions.unit import ActionResult
 from bot.services.container import Services
 from storage.models import EventKind
+
+log = logging.getLogger(__name__)
 
 
 class CardUpdates:
@@ -41,8 +45,20 @@ class CardUpdates:
         orders = self._services.orders
         detail = await orders.detail(external_id)
         blocks = build_order_card(detail, orders.today(), orders.zone)
-        webhook = AsyncWebhookClient(response_url, session=_session(client))
-        await webhook.send(text=order_card_text(detail), blocks=blocks, replace_original=True)
+        # The change is saved whatever happens here: a card Slack would not redraw stays as it
+        # was (its buttons carry the old version, so a save from it is caught as stale), and
+        # what follows the redraw (the slip's thread line) still goes out.
+        try:
+            answer = await _webhook(response_url, client).send(
+                text=order_card_text(detail), blocks=blocks, replace_original=True
+            )
+        except UNREACHABLE as exc:
+            log.warning("card of %s not redrawn: %r", external_id, exc)
+            return
+        if answer.status_code != 200:
+            log.warning(
+                "card of %s not redrawn: HTTP %d %s", external_id, answer.status_code, answer.body
+            )
 
     async def _note_slip(self, result: ActionResult, client: AsyncWebClient) -> None:
         # The slip is announced through its alert claim, the way the alerts job announces
@@ -64,11 +80,14 @@ async def reply(
     replace_original: bool = False,
 ) -> None:
     """An ephemeral message through a response_url: a new one unless `replace_original`."""
-    webhook = AsyncWebhookClient(response_url, session=_session(client))
-    await webhook.send(
+    await _webhook(response_url, client).send(
         text=text, blocks=blocks, response_type="ephemeral", replace_original=replace_original
     )
 
 
-def _session(client: AsyncWebClient) -> aiohttp.ClientSession | None:
-    return client.session
+def _webhook(response_url: str, client: AsyncWebClient) -> AsyncWebhookClient:
+    """A response_url client on the Web API client's session (its timeout) and retries (429s
+    after Retry-After, one retry of a dropped connection)."""
+    return AsyncWebhookClient(
+        response_url, session=client.session, retry_handlers=client.retry_handlers
+    )

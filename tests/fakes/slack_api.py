@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import socket
+import struct
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +42,7 @@ class Call:
 
 @dataclass(frozen=True)
 class _Fault:
-    kind: Literal["error", "ratelimit", "slow", "http"]
+    kind: Literal["error", "ratelimit", "slow", "http", "reset"]
     error: str = ""
     retry_after: int = 0
     seconds: float = 0.0
@@ -161,6 +163,10 @@ class FakeSlack:
         """Answer the next `times` calls with an HTTP error status."""
         self._queue(method, _Fault("http", status=status), times)
 
+    def reset_next(self, method: str, times: int = 1) -> None:
+        """Drop the connection of the next `times` calls without answering (a TCP reset)."""
+        self._queue(method, _Fault("reset"), times)
+
     def set_response(self, method: str, payload: dict[str, Any]) -> None:
         """Answer every successful call to `method` with `payload` (ok defaults to true)."""
         self._overrides[method] = {"ok": True, **payload}
@@ -174,7 +180,7 @@ class FakeSlack:
         method = request.match_info["method"]
         args, bad_json = await _read_args(request)
         self.calls.append(Call(method, args, dict(request.headers), request.path))
-        fault = await self._take_fault(method)
+        fault = await self._take_fault(method, request)
         if fault is not None:
             return fault
         if method not in self._required:
@@ -191,7 +197,7 @@ class FakeSlack:
     async def _handle_response_url(self, request: web.Request) -> web.Response:
         args, bad_json = await _read_args(request)
         self.calls.append(Call("response_url", args, dict(request.headers), request.path))
-        fault = await self._take_fault("response_url")
+        fault = await self._take_fault("response_url", request)
         if fault is not None:
             return fault
         rejection = bad_json or check_message(args)
@@ -199,7 +205,7 @@ class FakeSlack:
             return _json(rejection.body(), status=400)
         return _json({"ok": True})
 
-    async def _take_fault(self, method: str) -> web.Response | None:
+    async def _take_fault(self, method: str, request: web.Request) -> web.Response | None:
         queue = self._faults.get(method)
         if not queue:
             return None
@@ -214,6 +220,8 @@ class FakeSlack:
             return _json({"ok": False, "error": "ratelimited"}, status=429, headers=headers)
         if fault.kind == "http":
             return _json({"ok": False, "error": "fatal_error"}, status=fault.status)
+        if fault.kind == "reset":
+            _reset(request)
         return _json(Rejection(fault.error).body())
 
     def _check(self, method: str, args: dict[str, Any]) -> Rejection | None:
@@ -244,6 +252,17 @@ async def _read_args(request: web.Request) -> tuple[dict[str, Any], Rejection | 
         form = await request.post()
         args.update({k: v for k, v in form.items() if isinstance(v, str)})
     return args, decode_json_args(args)
+
+
+def _reset(request: web.Request) -> None:
+    """Close the connection at once with a TCP RST (no linger): the client reads no answer."""
+    transport = request.transport
+    if transport is None:
+        return
+    sock = transport.get_extra_info("socket")
+    if sock is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    transport.abort()
 
 
 def _has_token(request: web.Request, args: dict[str, Any]) -> bool:
