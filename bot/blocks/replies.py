@@ -15,9 +15,14 @@ from bot.blocks.text import clip, escape
 from storage.models import Order
 
 
+# Problems quote what was typed, and a command may be far longer than a section's 3,000.
+_PROBLEM_LIMIT = 2000
+
+
 def build_usage(problem: str, usage: str) -> list[Block]:
     """What was wrong and the exact usage of the subcommand."""
-    return [SectionBlock(text=MarkdownTextObject(text=f"{escape(problem)}\nUsage: `{usage}`"))]
+    text = f"{clip(escape(problem), _PROBLEM_LIMIT)}\nUsage: `{usage}`"
+    return [SectionBlock(text=MarkdownTextObject(text=text))]
 
 
 def build_not_found(external_id: str, suggestions: list[Order]) -> list[Block]:

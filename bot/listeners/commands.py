@@ -9,6 +9,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import ids
 from bot.blocks.help import build_help, help_text
+from bot.blocks.text import clip
+from bot.listeners.parsing import readable
 from bot.listeners.registry import Registry
 from bot.listeners.router import SubcommandRouter, subcommand
 
@@ -25,15 +27,17 @@ class BacklogCommand:
 
     async def handle(self, ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
         """Route by the first word; answer with help when it is empty or unknown."""
-        name, _, rest = (command.get("text") or "").strip().partition(" ")
+        text = readable(command.get("text") or "")
+        command = {**command, "text": text}
+        name, _, rest = text.strip().partition(" ")
         found = self._router.find(name) if name else self._router.find("help")
         if found is None and not rest.strip() and self._router.fallback is not None:
             await self._router.fallback(ack=ack, args=name, command=command)
             return
         if found is None:
-            await self._reply_help(
-                ack, notice=f"I don't know `/backlog {name}`. Here is what I do:"
-            )
+            # The word is echoed clipped: a section holds 3,000 characters, a command far more.
+            notice = f"I don't know `/backlog {clip(name, 100)}`. Here is what I do:"
+            await self._reply_help(ack, notice=notice)
             return
         await found.call(ack=ack, args=rest.strip(), command=command, client=client)
 

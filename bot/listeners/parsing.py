@@ -15,6 +15,12 @@ class UsageError(ValueError):
     """The arguments do not fit the subcommand; the message says what was wrong."""
 
 
+def readable(text: str) -> str:
+    """Command text without NUL characters: no database stores NUL, PostgreSQL cannot even
+    compare it, and no Slack client sends one on purpose."""
+    return text.replace("\x00", "")
+
+
 def unescape(text: str) -> str:
     """Undo Slack's escaping of &, < and > in command text."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
