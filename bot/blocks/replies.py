@@ -14,7 +14,6 @@ from bot import ids
 from bot.blocks.text import clip, escape
 from storage.models import Order
 
-
 # Problems quote what was typed, and a command may be far longer than a section's 3,000.
 _PROBLEM_LIMIT = 2000
 
