@@ -18,7 +18,7 @@ from slack_sdk.models.views import View
 from bot import ids
 from bot.blocks.feedback_card import FeedbackRef
 from bot.blocks.feedback_modal import picked_tags
-from bot.blocks.forms import VALUE, FormErrors, selected, state_value
+from bot.blocks.forms import VALUE, FormErrors, chosen, picked_user
 from storage.feedback_models import FeedbackTag, Sentiment
 
 EDIT_SENTIMENT, EDIT_TAGS, EDIT_OWNER = "edit_sentiment", "edit_tags", "edit_owner"
@@ -100,8 +100,8 @@ class EditForm:
 
 def read_edit_form(state: dict[str, Any]) -> EditForm:
     """The edit modal's values; FormErrors without a sentiment."""
-    sentiment = selected(state, EDIT_SENTIMENT)
+    sentiment = chosen(state, EDIT_SENTIMENT, Sentiment)
     if sentiment is None:
         raise FormErrors({EDIT_SENTIMENT: "Pick how the customer sounded."})
-    owner = state_value(state, EDIT_OWNER).get("selected_user") or None
-    return EditForm(Sentiment(sentiment), picked_tags(state, EDIT_TAGS), owner)
+    owner = picked_user(state, EDIT_OWNER)
+    return EditForm(sentiment, picked_tags(state, EDIT_TAGS), owner)

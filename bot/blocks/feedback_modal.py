@@ -25,7 +25,17 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot import ids
-from bot.blocks.forms import VALUE, FormErrors, options, selected, state_value
+from bot.blocks.forms import (
+    VALUE,
+    FormErrors,
+    chosen,
+    chosen_values,
+    options,
+    picked_user,
+    raw_text,
+    selected,
+    submitted_blocks,
+)
 from bot.blocks.text import person
 from bot.services.feedback.entries import FeedbackInput
 from storage.feedback_models import FeedbackTag, Sentiment
@@ -191,45 +201,37 @@ class FeedbackForm:
 def read_feedback_form(state: dict[str, Any]) -> FeedbackForm:
     """The modal's values, the text parts joined exactly; FormErrors for what is missing."""
     text = joined_text(state)
-    option = state_value_of(state, TARGET_BLOCK, ids.FEEDBACK_TARGET_ACTION).get("selected_option")
-    sentiment = selected(state, SENTIMENT_BLOCK)
+    target = selected(state, TARGET_BLOCK, ids.FEEDBACK_TARGET_ACTION)
+    sentiment = chosen(state, SENTIMENT_BLOCK, Sentiment)
     errors = {}
     if not text.strip():
         errors[TEXT_BLOCK] = "Write the customer's feedback (it cannot be empty)."
-    if not option:
+    if target is None:
         errors[TARGET_BLOCK] = "Pick an order, or a customer without an order."
     if sentiment is None:
         errors[SENTIMENT_BLOCK] = "Pick how the customer sounded."
-    if errors or not option or sentiment is None:
+    if errors or target is None or sentiment is None:
         raise FormErrors(errors)
     return FeedbackForm(
         text,
-        Target.decode(str(option["value"])),
-        Sentiment(sentiment),
+        Target.decode(target),
+        sentiment,
         picked_tags(state, TAGS_BLOCK),
-        state_value(state, OWNER_BLOCK).get("selected_user") or None,
+        picked_user(state, OWNER_BLOCK),
     )
 
 
 def joined_text(state: dict[str, Any]) -> str:
     """Every text part in order, exactly as typed (Slack sends an emptied input as null)."""
     parts: list[tuple[int, str]] = []
-    for block_id, elements in state.get("values", {}).items():
+    for block_id in submitted_blocks(state):
         match = _PART.fullmatch(block_id)
         if match:
-            value = elements.get(VALUE, {}).get("value")
-            parts.append((int(match[1] or 1), value if isinstance(value, str) else ""))
+            parts.append((int(match[1] or 1), raw_text(state, block_id) or ""))
     return "".join(part for _, part in sorted(parts))
-
-
-def state_value_of(state: dict[str, Any], block_id: str, action_id: str) -> dict[str, Any]:
-    """The submitted element `action_id` of one block ({} when absent)."""
-    element: dict[str, Any] = state.get("values", {}).get(block_id, {}).get(action_id) or {}
-    return element
 
 
 def picked_tags(state: dict[str, Any], block_id: str) -> frozenset[FeedbackTag]:
     """The ticked tags (values this bot never offered are ignored)."""
     known = {tag.value: tag for tag in FeedbackTag}
-    chosen = state_value(state, block_id).get("selected_options") or []
-    return frozenset(known[o["value"]] for o in chosen if o.get("value") in known)
+    return frozenset(known[value] for value in chosen_values(state, block_id) if value in known)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from slack_sdk.models.blocks import Option
 
@@ -51,30 +53,78 @@ def options(choices: Iterable[tuple[str, str]]) -> list[Option]:
     return [Option(value=value, text=label) for value, label in choices]
 
 
-def state_value(state: Mapping[str, Any], block_id: str) -> dict[str, Any]:
-    """The submitted element of one input block ({} when the block is absent)."""
-    element: dict[str, Any] = state.get("values", {}).get(block_id, {}).get(VALUE, {})
-    return element
+# What Slack sends is trusted for its shape nowhere below: a field of the wrong type reads as
+# empty, so the form answers "pick …" / "write …" under the field instead of failing.
+_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+Choice = TypeVar("Choice", bound=StrEnum)
+
+
+def state_value(
+    state: Mapping[str, Any], block_id: str, action_id: str = VALUE
+) -> Mapping[str, Any]:
+    """The submitted element of one input block ({} when absent or not an element)."""
+    values = _mapping(_mapping(state).get("values"))
+    return _mapping(_mapping(values.get(block_id)).get(action_id))
+
+
+def submitted_blocks(state: Mapping[str, Any]) -> list[str]:
+    """The block ids the submission has values for."""
+    return [key for key in _mapping(_mapping(state).get("values")) if isinstance(key, str)]
+
+
+def raw_text(state: Mapping[str, Any], block_id: str) -> str | None:
+    """A plain-text input's value exactly as typed (less NUL, which no database stores)."""
+    value = state_value(state, block_id).get("value")
+    return value.replace("\x00", "") if isinstance(value, str) else None
 
 
 def text_input(state: Mapping[str, Any], block_id: str) -> str | None:
     """A plain-text input's value, stripped; None when empty."""
-    value = state_value(state, block_id).get("value")
-    return value.strip() or None if isinstance(value, str) else None
+    return (raw_text(state, block_id) or "").strip() or None
 
 
-def selected(state: Mapping[str, Any], block_id: str) -> str | None:
+def selected(state: Mapping[str, Any], block_id: str, action_id: str = VALUE) -> str | None:
     """A static select's or radio group's chosen value."""
-    option = state_value(state, block_id).get("selected_option")
-    return str(option["value"]) if option else None
+    return _option_value(state_value(state, block_id, action_id).get("selected_option"))
+
+
+def chosen(state: Mapping[str, Any], block_id: str, kind: type[Choice]) -> Choice | None:
+    """The chosen option as one of `kind`'s members; None for none, or one never offered."""
+    value = selected(state, block_id)
+    return kind(value) if value in {member.value for member in kind} else None
+
+
+def chosen_values(state: Mapping[str, Any], block_id: str) -> list[str]:
+    """The values of the ticked checkboxes (or picked options of a multi-select)."""
+    options = state_value(state, block_id).get("selected_options")
+    found = [_option_value(option) for option in options] if isinstance(options, list) else []
+    return [value for value in found if value is not None]
+
+
+def picked_user(state: Mapping[str, Any], block_id: str) -> str | None:
+    """A user select's user id."""
+    user = state_value(state, block_id).get("selected_user")
+    return user if isinstance(user, str) and _USER_ID.fullmatch(user) else None
 
 
 def picked_date(state: Mapping[str, Any], block_id: str) -> date | None:
     """A datepicker's date."""
     value = state_value(state, block_id).get("selected_date")
-    return date.fromisoformat(value) if value else None
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
 
 
 def checked(state: Mapping[str, Any], block_id: str) -> bool:
     """Is the single checkbox of this block ticked?"""
-    return bool(state_value(state, block_id).get("selected_options"))
+    return bool(chosen_values(state, block_id))
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _option_value(option: Any) -> str | None:
+    value = _mapping(option).get("value")
+    return value if isinstance(value, str) and value else None

@@ -6,6 +6,7 @@ for more, and reading the order first would risk Slack's 3-second trigger_id win
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 from typing import Any
@@ -29,9 +30,10 @@ from bot.blocks.forms import (
     VALUE,
     FormErrors,
     ModalContext,
+    chosen,
     options,
     picked_date,
-    selected,
+    picked_user,
     state_value,
     text_input,
 )
@@ -42,6 +44,7 @@ from storage.models import CLOSED_STATUSES, OrderStatus
 
 OWNER_USER = "owner_user"
 SNOOZE_DATE, SNOOZE_TIME, SNOOZE_REASON = "snooze_date", "snooze_time", "snooze_reason"
+_HH_MM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")  # what Slack's time picker sends
 CLOSE_STATUS, CLOSE_REASON = "close_status", "close_reason"
 EXPEDITE_REASON = "expedite_reason"
 # Service field names -> the block that shows their errors, per modal.
@@ -94,10 +97,10 @@ def build_reassign_modal(ctx: ModalContext, warning: str | None = None) -> View:
 
 def read_reassign_form(state: dict[str, Any]) -> str:
     """The chosen owner's user id; FormErrors when nobody was chosen."""
-    user = state_value(state, OWNER_USER).get("selected_user")
-    if not user:
+    user = picked_user(state, OWNER_USER)
+    if user is None:
         raise FormErrors({OWNER_USER: "Choose who owns the order."})
-    return str(user)
+    return user
 
 
 def build_snooze_modal(
@@ -134,10 +137,19 @@ def read_snooze_form(state: dict[str, Any], zone: tzinfo) -> SnoozeForm:
     day = picked_date(state, SNOOZE_DATE)
     if day is None:
         raise FormErrors({SNOOZE_DATE: "Pick the day the order needs attention again."})
-    picked = state_value(state, SNOOZE_TIME).get("selected_time")
-    at = time.fromisoformat(picked) if picked else WAKE_TIME
+    at = _picked_time(state) or WAKE_TIME
     until = datetime.combine(day, at).replace(tzinfo=zone)
     return SnoozeForm(until, text_input(state, SNOOZE_REASON) or "")
+
+
+def _picked_time(state: dict[str, Any]) -> time | None:
+    """The time picker's HH:MM; FormErrors for anything else."""
+    picked = state_value(state, SNOOZE_TIME).get("selected_time")
+    if picked is None:
+        return None
+    if isinstance(picked, str) and _HH_MM.fullmatch(picked):
+        return time.fromisoformat(picked)
+    raise FormErrors({SNOOZE_TIME: "Pick a time of day, such as 09:00."})
 
 
 def build_close_modal(ctx: ModalContext, warning: str | None = None) -> View:
@@ -168,15 +180,15 @@ class CloseForm:
 
 def read_close_form(state: dict[str, Any]) -> CloseForm:
     """The close modal's values; FormErrors for a missing status or reason."""
-    status, reason = selected(state, CLOSE_STATUS), text_input(state, CLOSE_REASON)
+    status, reason = chosen(state, CLOSE_STATUS, OrderStatus), text_input(state, CLOSE_REASON)
     errors = {}
-    if status is None:
+    if status not in CLOSED_STATUSES:
         errors[CLOSE_STATUS] = "Pick filled or cancelled."
     if reason is None:
         errors[CLOSE_REASON] = "Say why the order is closed."
     if errors or status is None or reason is None:
         raise FormErrors(errors)
-    return CloseForm(OrderStatus(status), reason)
+    return CloseForm(status, reason)
 
 
 def build_expedite_modal(ctx: ModalContext, warning: str | None = None) -> View:

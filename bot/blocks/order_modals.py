@@ -26,9 +26,10 @@ from bot.blocks.forms import (
     FormErrors,
     ModalContext,
     checked,
+    chosen,
     options,
     picked_date,
-    selected,
+    raw_text,
     text_input,
 )
 from bot.blocks.text import clip, escape
@@ -153,7 +154,7 @@ class EtaForm:
 
 def read_eta_form(state: dict[str, Any]) -> EtaForm:
     """The ETA modal's values; FormErrors for anything missing."""
-    new_eta, reason = picked_date(state, ETA_DATE), selected(state, ETA_REASON)
+    new_eta, reason = picked_date(state, ETA_DATE), chosen(state, ETA_REASON, EtaReason)
     errors = {}
     if new_eta is None:
         errors[ETA_DATE] = "Pick the new ETA."
@@ -161,9 +162,7 @@ def read_eta_form(state: dict[str, Any]) -> EtaForm:
         errors[ETA_REASON] = "Pick a reason."
     if errors or new_eta is None or reason is None:
         raise FormErrors(errors)
-    return EtaForm(
-        new_eta, EtaReason(reason), text_input(state, ETA_NOTE), checked(state, ETA_INFORMED)
-    )
+    return EtaForm(new_eta, reason, text_input(state, ETA_NOTE), checked(state, ETA_INFORMED))
 
 
 def build_contact_modal(
@@ -217,7 +216,8 @@ class ContactForm:
 
 def read_contact_form(state: dict[str, Any]) -> ContactForm:
     """The contact modal's values; FormErrors for anything missing."""
-    channel, outcome = selected(state, CONTACT_CHANNEL), selected(state, CONTACT_OUTCOME)
+    channel = chosen(state, CONTACT_CHANNEL, ContactChannel)
+    outcome = chosen(state, CONTACT_OUTCOME, ContactOutcome)
     errors = {}
     if channel is None:
         errors[CONTACT_CHANNEL] = "Pick how you reached the customer."
@@ -225,9 +225,7 @@ def read_contact_form(state: dict[str, Any]) -> ContactForm:
         errors[CONTACT_OUTCOME] = "Pick the outcome."
     if errors or channel is None or outcome is None:
         raise FormErrors(errors)
-    return ContactForm(
-        ContactChannel(channel), ContactOutcome(outcome), text_input(state, CONTACT_NOTE)
-    )
+    return ContactForm(channel, outcome, text_input(state, CONTACT_NOTE))
 
 
 def build_note_modal(order: OrderBrief, context: ModalContext, warning: str | None = None) -> View:
@@ -241,8 +239,7 @@ def build_note_modal(order: OrderBrief, context: ModalContext, warning: str | No
 
 def read_note_form(state: dict[str, Any]) -> str:
     """The note as written; FormErrors when it is empty."""
-    text = text_input(state, NOTE_TEXT)
-    if text is None:
+    raw = raw_text(state, NOTE_TEXT)
+    if raw is None or not raw.strip():
         raise FormErrors({NOTE_TEXT: "Write the note (it cannot be empty)."})
-    raw: str = state["values"][NOTE_TEXT][VALUE]["value"]
     return raw
