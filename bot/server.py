@@ -63,8 +63,12 @@ async def _serve_http(
     app: AsyncApp, services: Services, settings: Settings, host: str, port: int
 ) -> None:
     token = settings.backlog_api_token.get_secret_value() if settings.backlog_api_token else None
+    secret = settings.slack_signing_secret
+    web = build_web(
+        app, services, api_token=token, signing_secret=secret.get_secret_value() if secret else ""
+    )
     config = uvicorn.Config(
-        build_web(app, services, api_token=token),
+        web,
         host=host,
         port=port,
         lifespan="off",

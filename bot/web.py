@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -12,25 +11,15 @@ from starlette.routing import Mount, Route
 
 from bot.api.routes import IngestApi
 from bot.services.container import Services
-
-# Slack payloads are small; a 1 MiB cap refuses abuse before Bolt parses anything. The ingest
-# API has its own, larger cap (bot.api.openapi.MAX_BODY_BYTES) for batches of 1,000 orders.
-MAX_BODY_BYTES = 1 << 20
+from bot.slack_edge import SlackEndpoint
 
 
-def build_web(app: AsyncApp, services: Services, api_token: str | None = None) -> Starlette:
-    """POST /slack/events for every Slack request, GET /healthz for the load balancer, and
-    the ingest API under /api/ (off, answering 503, without `api_token`)."""
-    handler = AsyncSlackRequestHandler(app)
-
-    async def slack_events(request: Request) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-            return JSONResponse({"error": "request body too large"}, status_code=413)
-        body = await request.body()
-        if len(body) > MAX_BODY_BYTES:
-            return JSONResponse({"error": "request body too large"}, status_code=413)
-        return await handler.handle(request)
+def build_web(
+    app: AsyncApp, services: Services, api_token: str | None = None, *, signing_secret: str
+) -> Starlette:
+    """POST /slack/events for every Slack request (signed with `signing_secret`), GET /healthz
+    for the load balancer, and the ingest API under /api/ (off, answering 503, without
+    `api_token`)."""
 
     async def healthz(_: Request) -> Response:
         health = await services.health.check()
@@ -39,7 +28,7 @@ def build_web(app: AsyncApp, services: Services, api_token: str | None = None) -
 
     return Starlette(
         routes=[
-            Route("/slack/events", slack_events, methods=["POST"]),
+            Route("/slack/events", SlackEndpoint(app, signing_secret).handle, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Mount("/api", routes=IngestApi(services, api_token or None).routes()),
         ],

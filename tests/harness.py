@@ -59,12 +59,18 @@ async def running_bot(
 ) -> AsyncIterator[RunningBot]:
     """Serve the app built exactly as `backlog-bot run` builds it; `overrides` are settings."""
     settings = bot_settings(fake, **overrides)
-    token = settings.backlog_api_token
+    token, secret = settings.backlog_api_token, settings.slack_signing_secret
     async with slack_session(settings) as session:
         background = Background()
         app = build_app(settings, services, session, background)
+        web = build_web(
+            app,
+            services,
+            api_token=token.get_secret_value() if token else None,
+            signing_secret=secret.get_secret_value() if secret else "",
+        )
         config = uvicorn.Config(
-            build_web(app, services, api_token=token.get_secret_value() if token else None),
+            web,
             host="127.0.0.1",
             port=0,
             lifespan="off",

@@ -262,6 +262,14 @@ class SlackRequests:
         body = {"token": token, "challenge": challenge, "type": "url_verification"}
         return self._signed(json.dumps(body), JSON, **forge)
 
+    def replaced(self, request: SignedRequest, payload: dict[str, Any]) -> SignedRequest:
+        """`request` carrying `payload` instead (encoded the same way), signed anew."""
+        if request.content_type == JSON:
+            return self._signed(json.dumps(payload), JSON)
+        if "payload" in dict(parse_qsl(request.body)):
+            return self._signed_payload(payload)
+        return self._signed(urlencode(payload), FORM)
+
     def _origin(
         self,
         view: dict[str, Any] | None,
