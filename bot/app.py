@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.listeners import register_listeners
 from bot.listeners.background import Background
+from bot.listeners.event_dedup import EventDedup
 from bot.services.container import Services
 from bot.settings import Settings
 
@@ -54,7 +55,9 @@ def build_app(
         process_before_response=True,
         logger=_slack_logger(),
     )
-    app.error(_log_error)
+    dedup = EventDedup(services.event_receipts)
+    app.use(dedup.skip_redeliveries)
+    app.error(_ErrorLog(dedup).handle)
     register_listeners(app, services, background)
     return app
 
@@ -71,7 +74,14 @@ def _skip_token_notice(record: logging.LogRecord) -> bool:
     return not record.getMessage().startswith("As you gave `client` as well")
 
 
-async def _log_error(error: Exception, body: dict[str, Any], logger: logging.Logger) -> None:
-    """The one place unexpected listener errors end up: logged with their traceback."""
-    kind = body.get("type") or body.get("command") or "request"
-    logger.error("unhandled error in %s listener", kind, exc_info=error)
+class _ErrorLog:
+    """The one place unexpected listener errors end up."""
+
+    def __init__(self, dedup: EventDedup) -> None:
+        self._dedup = dedup
+
+    async def handle(self, error: Exception, body: dict[str, Any], logger: logging.Logger) -> None:
+        """Log with the traceback; a failed event is left for Slack's retry to handle."""
+        kind = body.get("type") or body.get("command") or "request"
+        logger.error("unhandled error in %s listener", kind, exc_info=error)
+        await self._dedup.forget_failed(body)

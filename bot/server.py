@@ -17,6 +17,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.app import build_app
 from bot.delivery.alerts import AlertDelivery
 from bot.jobs.alerts import AlertJob, schedule_alerts
+from bot.jobs.event_receipts import schedule_receipt_purge
 from bot.jobs.feedback_digest import FeedbackDigestJob, schedule_feedback_digests
 from bot.jobs.role_groups import RoleGroupRefresh, schedule_role_groups
 from bot.jobs.sync import SyncJob, schedule_sync
@@ -46,7 +47,9 @@ async def serve(settings: Settings, host: str, port: int) -> None:
             feedback_reports = FeedbackDigestJob(services, app.client)
             schedule_feedback_digests(scheduler, feedback_reports, services.clock())
             delivery = AlertDelivery(services.alerts, services.actions, app.client)
-            schedule_alerts(scheduler, AlertJob(services.alerts, delivery), services.clock())
+            alert_job = AlertJob(services.alerts, delivery)
+            schedule_alerts(scheduler, alert_job, services.clock(), settings.alert_interval_seconds)
+            schedule_receipt_purge(scheduler, services.event_receipts, services.clock())
             if services.sync.configured:
                 job = SyncJob(services.sync, app.client, services.roles)
                 schedule_sync(scheduler, job, settings.upstream_interval_minutes, services.clock())

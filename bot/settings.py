@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     backlog_timezone: str = Field(default="UTC", alias="BACKLOG_TIMEZONE")
     backlog_api_token: SecretStr | None = Field(default=None, alias="BACKLOG_API_TOKEN")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    # How often each process looks for new alerts; tests of several processes shorten it.
+    alert_interval_seconds: int = Field(default=60, ge=1, le=3600, alias="ALERT_INTERVAL_SECONDS")
     backlog_admins: SlackIds = Field(default=frozenset(), alias="BACKLOG_ADMINS")
     backlog_reps: SlackIds = Field(default=frozenset(), alias="BACKLOG_REPS")
     backlog_viewers: SlackIds = Field(default=frozenset(), alias="BACKLOG_VIEWERS")

@@ -86,3 +86,16 @@ async def test_services_find_the_team_channel_of_an_order(monkeypatch: pytest.Mo
 
     assert found == ["C0123", None, None]
     await services.close()
+
+
+def test_settings_alert_interval_defaults_to_a_minute(monkeypatch: pytest.MonkeyPatch):
+    assert settings_from(monkeypatch).alert_interval_seconds == 60
+    assert settings_from(monkeypatch, ALERT_INTERVAL_SECONDS="2").alert_interval_seconds == 2
+
+
+@pytest.mark.parametrize("value", ["0", "3601", "soon"])
+def test_settings_refuse_an_alert_interval_out_of_range(
+    monkeypatch: pytest.MonkeyPatch, value: str
+):
+    with pytest.raises(ValidationError, match="ALERT_INTERVAL_SECONDS"):
+        settings_from(monkeypatch, ALERT_INTERVAL_SECONDS=value)

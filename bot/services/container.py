@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services.actions import OrderActions
 from bot.services.alerts import AlertService
+from bot.services.event_receipts import EventReceipts
 from bot.services.feedback.digests import FeedbackDigests
 from bot.services.feedback.service import FeedbackService
 from bot.services.health import HealthService
@@ -46,6 +47,7 @@ class Services:
     cards: CardReads
     alerts: AlertService
     sync: SyncService
+    event_receipts: EventReceipts
 
     async def migrate(self) -> None:
         """Bring the schema up to date."""
@@ -100,4 +102,5 @@ def build_services(
             mapping=upstream.mapping if upstream else None,
             plan=upstream.plan if upstream else None,
         ),
+        event_receipts=EventReceipts(sessions, clock),
     )
