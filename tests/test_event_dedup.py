@@ -4,6 +4,7 @@ handle each event once; a failed handling leaves the event to Slack's retry."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
@@ -82,8 +83,12 @@ async def receipts(services: Services) -> list[SlackEventReceipt]:
 
 
 async def test_event_redelivered_to_another_process_is_handled_once(
-    processes: list[Process], slack_requests: SlackRequests, services: Services
+    processes: list[Process],
+    slack_requests: SlackRequests,
+    services: Services,
+    caplog: pytest.LogCaptureFixture,
 ):
+    caplog.set_level(logging.INFO)
     first, retry = processes[0], processes[1]
     original = slack_requests.event(MENTION, event_id="Ev0000000001")
     redelivery = slack_requests.event(MENTION, event_id="Ev0000000001", retry_num=1)
@@ -93,6 +98,7 @@ async def test_event_redelivered_to_another_process_is_handled_once(
     assert [a.status for a in answers] == [200, 200]
     assert first.handled == ["Ev0000000001"]
     assert retry.handled == []
+    assert "Ev0000000001 (app_mention) already taken on; retry 1 (http_timeout)" in caplog.text
     [receipt] = await receipts(services)
     assert (receipt.event_id, receipt.event_type, receipt.received_by) == (
         "Ev0000000001",

@@ -17,6 +17,7 @@ from bot.services.event_receipts import EventReceipts
 
 RETRY_NUM = "x-slack-retry-num"
 RETRY_REASON = "x-slack-retry-reason"
+_RETRY_HEADERS = (RETRY_NUM, RETRY_REASON)
 MAX_EVENT_ID = 64  # the receipts table's column
 
 
@@ -43,9 +44,8 @@ class EventDedup:
             await next()
             return None
         logger.info(
-            "event %s (%s) already taken on; delivery %s (%s) acknowledged without handling",
-            event_id, event_type, _header(req, RETRY_NUM) or "repeat",
-            _header(req, RETRY_REASON) or "no reason given",
+            "event %s (%s) already taken on; %s acknowledged without handling",
+            event_id, event_type, _delivery(req),
         )  # fmt: skip
         return BoltResponse(status=200, body="")
 
@@ -65,6 +65,9 @@ def event_id_of(body: dict[str, Any]) -> str | None:
     return event_id if 0 < len(event_id) <= MAX_EVENT_ID else None
 
 
-def _header(req: AsyncBoltRequest, name: str) -> str | None:
-    values = req.headers.get(name) or []
-    return values[0] if values else None
+def _delivery(req: AsyncBoltRequest) -> str:
+    """Which delivery this is, for the log: "retry 2 (http_timeout)" or a plain repeat."""
+    number, reason = (next(iter(req.headers.get(name) or []), None) for name in _RETRY_HEADERS)
+    if number is None:
+        return "a repeated delivery"
+    return f"retry {number} ({reason or 'no reason given'})"
