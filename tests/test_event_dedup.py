@@ -12,9 +12,11 @@ from typing import Any
 
 import aiohttp
 import pytest
+from slack_bolt.adapter.socket_mode.async_internals import run_async_bolt_app
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
+from slack_sdk.socket_mode.request import SocketModeRequest
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -174,3 +176,20 @@ async def test_a_forged_redelivery_is_refused_before_any_receipt(
 
     assert answer.status == 401
     assert await receipts(services) == []
+
+
+async def test_socket_mode_redeliveries_to_another_connection_are_handled_once(
+    processes: list[Process], slack_requests: SlackRequests
+):
+    envelope = slack_requests.event(MENTION, event_id="Ev0000000007").payload()
+    deliveries = [
+        SocketModeRequest("events_api", "env-1", envelope),
+        SocketModeRequest("events_api", "env-2", envelope, retry_attempt=1, retry_reason="timeout"),
+    ]
+
+    answers = [
+        await run_async_bolt_app(p.app, d) for p, d in zip(processes, deliveries, strict=False)
+    ]
+
+    assert [a.status for a in answers] == [200, 200]
+    assert (processes[0].handled, processes[1].handled) == (["Ev0000000007"], [])

@@ -89,6 +89,12 @@ async def settle(fake: FakeSlack, done: Callable[[], bool]) -> None:
     await asyncio.sleep(QUIET_TICKS)
 
 
+def followed_up(fake: FakeSlack) -> bool:
+    """Every alert line and every card refresh or reply the scenario asks for has arrived."""
+    replies = len(fake.calls_to("response_url"))
+    return len(thread_lines(fake)) >= len(ORDERS) + 1 and replies >= 5 * len(ORDERS)
+
+
 def thread_lines(fake: FakeSlack) -> list[Call]:
     return [c for c in fake.calls_to("chat.postMessage") if c.args.get("thread_ts")]
 
@@ -124,7 +130,7 @@ async def test_three_processes_write_each_change_once_and_announce_each_alert_on
             asyncio.gather(*(bot.send(lookup) for bot in bots for lookup in lookups)),
             deliver_one_event_everywhere(bots, requests),
         )
-        await settle(fake_slack, lambda: len(thread_lines(fake_slack)) >= len(ORDERS) + 1)
+        await settle(fake_slack, lambda: followed_up(fake_slack))
 
     await assert_each_write_logged_once(reader, runs)
     assert_slack_heard_each_change_once(fake_slack, runs)
@@ -135,7 +141,9 @@ async def test_three_processes_write_each_change_once_and_announce_each_alert_on
 
 
 def problems(log: str) -> list[str]:
-    return [line for line in log.splitlines() if "ERROR" in line or "Traceback" in line]
+    """Errors a process logged, each with the lines that follow it (its traceback)."""
+    lines = log.splitlines()
+    return ["\n".join(lines[n : n + 40]) for n, line in enumerate(lines) if " ERROR " in line]
 
 
 async def deliver_one_event_everywhere(
@@ -210,5 +218,7 @@ async def assert_each_alert_posted_once(reader: Services, fake: FakeSlack) -> No
     assert sum(c.args["text"].startswith("Overdue:") for c in lines) == 1
     threads = {o.thread_ts for o in await rows_of(reader, Order)}
     assert {c.args["thread_ts"] for c in lines} == threads - {None}
-    parents = [c for c in fake.calls_to("chat.postMessage") if not c.args.get("thread_ts")]
+    posts = fake.calls_to("chat.postMessage")
+    assert {c.args["channel"] for c in posts} == {CHANNEL}  # no DMs: nobody else to tell
+    parents = [c for c in posts if not c.args.get("thread_ts")]
     assert len(parents) - len(fake.calls_to("chat.delete")) == len(ORDERS) + 1
