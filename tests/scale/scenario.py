@@ -1,8 +1,9 @@
 """What one rep does to one order, spread over several bot processes, with repeats.
 
-Every write is delivered more than once: the same view_submission payload at two processes (a
-network retry, a proxy replaying), and the overflow's Take ownership clicked twice (two
-payloads) with the first payload also replayed at a third process.
+The card comes from one process, its buttons are clicked at another, and every write is
+delivered more than once: the same view_submission payload at two processes (a network retry, a
+proxy replaying), and the overflow's Take ownership clicked twice (two payloads) with the first
+payload also replayed at a third process.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def contact_state(note: str) -> dict[str, Any]:
 
 
 class OrderScenario:
-    """Card, Update ETA, card, Log contact, card, Take ownership: each step at all three."""
+    """Card, Update ETA, card, Log contact, card, Take ownership, spread over three processes."""
 
     def __init__(self, bots: list[BotProcess], fake: FakeSlack, index: int, order_id: str) -> None:
         self._p, self._q, self._r = (bots[(index + k) % len(bots)] for k in range(3))
@@ -83,14 +84,14 @@ class OrderScenario:
         self.run = OrderRun(order_id, f"U0REP{index:04d}")
 
     async def play(self) -> OrderRun:
-        brief = OrderBrief.decode(find_element(await self._card(), ids.ETA_ACTION)["value"])
+        card = await self._card()
+        brief = OrderBrief.decode(find_element(card, ids.ETA_ACTION)["value"])
         self.run.first_version = brief.version
         self.run.new_eta = (brief.eta or brief.promised) + timedelta(days=5)
-        await self._submit(ids.ETA_MODAL, eta_state(self.run.new_eta), brief.version, "eta")
-        contact = find_element(await self._card(), ids.CONTACT_ACTION)["value"]
-        version = OrderBrief.decode(contact).version
-        note = f"Told {self.run.order_id} about the delay"
-        await self._submit(ids.CONTACT_MODAL, contact_state(note), version, "contact")
+        eta_modal = await self._open(card, ids.ETA_ACTION, ids.ETA_MODAL)
+        await self._submit(eta_modal, eta_state(self.run.new_eta))
+        contact_modal = await self._open(await self._card(), ids.CONTACT_ACTION, ids.CONTACT_MODAL)
+        await self._submit(contact_modal, contact_state(f"Told {self.run.order_id} of the delay"))
         await self._take(find_element(await self._card(), ids.ORDER_MENU_ACTION))
         return self.run
 
@@ -102,17 +103,31 @@ class OrderScenario:
         assert response.status_code == 200, response.text
         return checked_message(response.json())
 
-    async def _submit(self, callback: str, state: dict[str, Any], version: int, step: str) -> None:
-        card_url = f"{self._fake.response_url_base}{self.run.order_id}-card-{step}"
-        context = ModalContext(self.run.order_id, version, card_url, ORIGIN_CHANNEL)
+    async def _open(self, card: dict[str, Any], action_id: str, callback: str) -> dict[str, Any]:
+        """Click the card's button; the modal it opened, as the fake Slack received it."""
+        click = self._requests.block_actions(
+            action_id,
+            value=find_element(card, action_id)["value"],
+            user_id=self.run.user,
+            block_id=ids.ORDER_ACTIONS_BLOCK,
+            channel_id=ORIGIN_CHANNEL,
+        )
+        self.run.click_answers.append(await self._q.send(click))
+        [view] = [
+            v for v in opened_views(self._fake, self.run.order_id) if v["callback_id"] == callback
+        ]
+        return view
+
+    async def _submit(self, view: dict[str, Any], state: dict[str, Any]) -> None:
         submission = self._requests.view_submission(
-            callback, state, private_metadata=context.encode(), user_id=self.run.user
+            view["callback_id"], state, view["private_metadata"], user_id=self.run.user
         )
         # The very same payload at two processes, at the same moment.
         answers = await asyncio.gather(self._p.send(submission), self._q.send(submission))
         self.run.modal_answers += answers
 
     async def _take(self, menu: dict[str, Any]) -> None:
+        """Take ownership clicked twice (two payloads), the first payload replayed elsewhere."""
         [value] = [
             o["value"] for o in menu["options"] if o["value"].startswith(f"{MenuChoice.TAKE}|")
         ]
@@ -131,3 +146,9 @@ class OrderScenario:
             self._p.send(first), self._q.send(second), self._r.send(first)
         )
         self.run.click_answers += answers
+
+
+def opened_views(fake: FakeSlack, order_id: str) -> list[dict[str, Any]]:
+    """The modals opened for `order_id`, oldest first."""
+    views = [call.args["view"] for call in fake.calls_to("views.open")]
+    return [v for v in views if ModalContext.decode(v["private_metadata"]).external_id == order_id]

@@ -21,6 +21,7 @@ import httpx
 import pytest
 from sqlalchemy import select, text
 
+from bot import ids
 from bot.services.container import Services, build_services
 from storage.alert_models import Alert, AlertKind, AlertStatus
 from storage.engine import create_engine
@@ -32,7 +33,7 @@ from tests.fakes.fixtures import SIGNING_SECRET
 from tests.fakes.signing import SlackRequests
 from tests.fakes.slack_api import Call, FakeSlack
 from tests.scale.processes import BotProcess, bot_processes
-from tests.scale.scenario import OrderRun, OrderScenario
+from tests.scale.scenario import OrderRun, OrderScenario, opened_views
 from tests.support import order_row, write_csv
 
 Row = TypeVar("Row", Order, OrderEvent, Alert, SlackEventReceipt)
@@ -196,16 +197,15 @@ async def assert_each_write_logged_once(reader: Services, runs: list[OrderRun]) 
 
 
 def assert_slack_heard_each_change_once(fake: FakeSlack, runs: list[OrderRun]) -> None:
-    """Per order: the ETA and contact cards redrawn once each; of the three Take ownership
-    deliveries one redrew its card and two were told "You already own"."""
+    """Per order: two modals opened; the card redrawn once per change; of the three Take
+    ownership deliveries two were told "You already own" instead."""
     for run in runs:
-        replies = replies_for(fake, run.order_id)
-        cards = sorted(c.path.rsplit("-", 1)[-1] for c in replies if "-card-" in c.path)
-        clicks = [c for c in replies if "-actions-" in c.path]
-        redrawn = [c for c in clicks if c.args.get("replace_original")]
-        told = [c["text"] for c in (c.args for c in clicks) if not c.get("replace_original")]
-        assert (len(replies), cards) == (5, ["contact", "eta"]), run.order_id
-        assert len(redrawn) == 1, run.order_id
+        replies = [c.args for c in replies_for(fake, run.order_id)]
+        redrawn = [r for r in replies if r.get("replace_original")]
+        told = [r["text"] for r in replies if not r.get("replace_original")]
+        modals = [v["callback_id"] for v in opened_views(fake, run.order_id)]
+        assert modals == [ids.ETA_MODAL, ids.CONTACT_MODAL], run.order_id
+        assert len(redrawn) == 3, run.order_id
         assert told == [f"You already own {run.order_id}."] * 2
 
 
