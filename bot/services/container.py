@@ -9,10 +9,16 @@ from datetime import UTC, datetime, tzinfo
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services.actions import OrderActions
+from bot.services.customer_updates import CustomerUpdates, HelpdeskOutbox
 from bot.services.health import HealthService
+from bot.services.home import HomeService
+from bot.services.home_admin import AdminPanels
 from bot.services.importer.service import ImportService
+from bot.services.lagging import LagRules
 from bot.services.orders import OrderReader
 from bot.services.roles import RoleBook
+from bot.services.sync_status import SyncStatusSource
+from bot.services.team_figures import TeamFiguresService
 from bot.services.teams import TeamChannels
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
@@ -34,6 +40,8 @@ class Services:
     actions: OrderActions
     roles: RoleBook
     teams: TeamChannels
+    home: HomeService
+    customer_updates: CustomerUpdates
 
     async def migrate(self) -> None:
         """Bring the schema up to date."""
@@ -51,22 +59,33 @@ def build_services(
     zone: tzinfo = UTC,
     roles: RoleBook | None = None,
     team_channels: Mapping[str, str] | None = None,
+    helpdesk: HelpdeskOutbox | None = None,
+    sync_status: SyncStatusSource | None = None,
 ) -> Services:
     """Wire the services to one database; `zone` decides what "today" is for the rules.
 
-    Without `roles` everyone is a rep; without `team_channels` no order gets a thread.
+    Without `roles` everyone is a rep; without `team_channels` no order gets a thread;
+    without `helpdesk` updates are drafted for copying only; without `sync_status` the
+    Home tab says that no upstream sync is configured.
     """
     engine = create_engine(database_url, schema=schema)
     sessions = session_factory(engine)
     roles = roles or RoleBook()
+    rules = LagRules()
+    orders = OrderReader(sessions, clock, zone, rules)
+    actions = OrderActions(sessions, clock, zone, roles)
+    figures = TeamFiguresService(sessions, clock, zone, rules)
+    admin = AdminPanels(sessions, clock, sync_status)
     return Services(
         engine=engine,
         sessions=sessions,
         clock=clock,
         health=HealthService(sessions),
         importer=ImportService(engine, sessions, clock),
-        orders=OrderReader(sessions, clock, zone),
-        actions=OrderActions(sessions, clock, zone, roles),
+        orders=orders,
+        actions=actions,
         roles=roles,
         teams=TeamChannels(dict(team_channels or {})),
+        home=HomeService(sessions, clock, orders, figures, roles, admin),
+        customer_updates=CustomerUpdates(sessions, clock, zone, actions, roles, helpdesk),
     )

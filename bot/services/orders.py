@@ -78,6 +78,11 @@ class OrderReader:
     def today(self) -> date:
         return self._clock().astimezone(self.zone).date()
 
+    @property
+    def rules(self) -> LagRules:
+        """The lag rules this reader judges orders by."""
+        return self._rules
+
     async def detail(self, external_id: str) -> OrderDetail:
         """The order card's data; OrderNotFound with close matches otherwise."""
         async with self._sessions() as session:

@@ -1,0 +1,1 @@
+"""Adapters to the outside world over httpx (helpdesk webhook, upstream order system)."""
