@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, distinct, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -65,7 +65,7 @@ async def pending_expedites(
         .offset(offset)
         .limit(limit)
     )
-    rows = (await session.execute(query)).tuples()
+    rows = (await session.execute(query)).all()
     return [(request, order) for request, order in rows], int(total)
 
 
@@ -73,7 +73,8 @@ async def open_teams(session: AsyncSession, limit: int) -> list[str]:
     """Team names (lower case) that have open orders, alphabetically."""
     name = func.lower(col(Order.team))
     query = (
-        select(distinct(name))
+        select(name)
+        .distinct()
         .where(col(Order.closed_at).is_(None), col(Order.team).is_not(None))
         .order_by(name)
         .limit(limit)
