@@ -55,6 +55,7 @@ PAGE_SIZES: Mapping[HomeList, int] = {
 }
 MAX_HOME_BLOCKS = 100
 _ALL = "*"  # the "All reasons" / "All teams" option (a team is never named "*")
+_TEAM_OPTIONS = 99  # a static select holds 100 options; one is "All teams"
 _TITLES = {
     HomeList.LAGGING: "My lagging orders",
     HomeList.TO_TELL: "Customers I still have to tell",
@@ -167,11 +168,12 @@ def _filter_controls(dashboard: Dashboard) -> ActionsBlock:
     where = dashboard.filter
     kinds = [Option(value=_ALL, text="All reasons")]
     kinds += [Option(value=kind.value, text=kind.label) for kind in LagKind]
-    teams = list(dashboard.teams)
+    teams = list(dashboard.teams[:_TEAM_OPTIONS])
     if where.team and where.team.lower() not in teams:
-        teams.append(where.team.lower())  # still selectable after its last order closed
+        # The chosen team stays selectable, even after its last open order closed.
+        teams = sorted([*teams[: _TEAM_OPTIONS - 1], where.team.lower()])
     team_options = [Option(value=_ALL, text="All teams")]
-    team_options += [Option(value=team, text=clip(team, 75)) for team in teams[:99]]
+    team_options += [Option(value=team, text=clip(team, 75)) for team in teams]
     chosen_kind = where.kind.value if where.kind else _ALL
     chosen_team = where.team.lower() if where.team else _ALL
     elements: list[InteractiveElement] = [
