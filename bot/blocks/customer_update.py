@@ -79,7 +79,7 @@ def _modal(ctx: ModalContext, blocks: list[Block]) -> View:
 
 
 def _addressee(draft: CustomerUpdateDraft) -> str:
-    email = f" <{escape(draft.customer_email)}>" if draft.customer_email else ""
+    email = f" · {escape(draft.customer_email)}" if draft.customer_email else ""
     to = f"*To:* {escape(clip(draft.customer, 200))}{email}"
     return f"{to}\n*Subject:* {escape(clip(draft.subject, 200))}"
 
