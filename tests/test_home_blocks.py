@@ -23,7 +23,7 @@ from bot.services.orders import OrderSummary
 from bot.services.sync_status import SyncStatus
 from bot.services.team_figures import TeamFigures
 from storage.digest_models import DigestSubscription
-from storage.models import ExpediteRequest, Order
+from storage.models import ExpediteRequest, Order, OrderStatus
 from tests.fakes.slack_limits import check_view
 from tests.home_support import OVERDUE, REP, SLIPPED, add_orders
 
@@ -34,7 +34,8 @@ LONG = "Ünïcode & <angle> “quotes” " * 20
 def order(n: int) -> Order:
     return Order(
         id=n, external_id=f"SO-{n:0120d}", customer=LONG[:255], owner=REP, team="emea",
-        status="confirmed", ordered_at=NOW - timedelta(days=40), promised_date=date(2026, 11, 1),
+        status=OrderStatus.CONFIRMED, ordered_at=NOW - timedelta(days=40),
+        promised_date=date(2026, 11, 1),
         current_eta=date(2026, 12, 1), eta_changed_at=NOW, last_activity_at=NOW,
         snoozed_until=NOW + timedelta(days=2), version=7, created_at=NOW, updated_at=NOW,
         sku="S" * 128, product=LONG,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 
 import httpx
 import pytest
@@ -15,12 +15,13 @@ from bot.services.customer_drafts import EtaChange, Offer
 from bot.services.customer_updates import DraftOutdated, HelpdeskRefused
 from bot.services.errors import InvalidInput, PermissionDenied
 from bot.services.lagging import LagKind
-from storage.models import EventKind, OrderEvent
+from storage.models import EventKind, EventSource, OrderEvent
 from tests.home_support import LEAD, ON_TRACK, OVERDUE, REP, VIEWER, add_orders
 from tests.services.conftest import events_of, load_order
 from tests.support import configure_roles_and_teams
 
 Handler = Callable[[httpx.Request], httpx.Response]
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 
 def with_helpdesk(services: Services, handler: Handler) -> list[httpx.Request]:
@@ -121,7 +122,10 @@ async def test_draft_of_an_order_on_track_makes_no_apology(services: Services):
 def test_eta_change_reads_back_the_reason_and_note(
     note: str | None, reason: EtaReason | None, said: str | None
 ):
-    event = OrderEvent(order_id=1, actor="U1", source="slack", kind="eta_changed", note=note)
+    event = OrderEvent(
+        order_id=1, at=NOW, actor="U1", source=EventSource.SLACK, kind=EventKind.ETA_CHANGED,
+        note=note,
+    )  # fmt: skip
 
     assert EtaChange.of(event) == EtaChange(reason, said)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from bot.services.actions import ContactChannel, ContactOutcome
 from bot.services.container import Services
@@ -34,7 +35,7 @@ async def dashboard(
     return await services.home.dashboard(user, where or HomeFilter(), pages or {}, sizes)
 
 
-def shown(items: list) -> list[str]:
+def shown(items: list[Any]) -> list[str]:
     return [getattr(item, "order", item).external_id for item in items]
 
 
