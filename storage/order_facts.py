@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -67,7 +68,8 @@ async def open_order_facts(
 ) -> AsyncIterator[list[OrderFacts]]:
     """Open orders (of `owner`, of `team`: any case), CHUNK_ROWS at a time, in no set order."""
     query = select(*_COLUMNS).where(_open_condition(owner, team))
-    query = query.execution_options(yield_per=CHUNK_ROWS)
-    result = await session.stream(query)
+    # On the session's connection, past the ORM: plain rows are all that is needed here.
+    connection = await session.connection()
+    result = await connection.stream(query.execution_options(yield_per=CHUNK_ROWS))
     async for chunk in result.partitions(CHUNK_ROWS):
-        yield [OrderFacts(**row._mapping) for row in chunk]
+        yield [OrderFacts(*cast(tuple[Any, ...], row)) for row in chunk]

@@ -345,3 +345,57 @@ async def test_home_tells_a_viewer_the_same_dashboard(
     view = await open_home(bot, slack_requests, user=VIEWER)
 
     assert rows(view) == ["SO-V", "SO-V"]
+
+
+async def test_save_after_the_card_modal_was_closed_still_republishes_and_notes_the_slip(
+    bot: RunningBot, slack_requests: SlackRequests
+):
+    home = await open_home(bot, slack_requests)
+    order = await load_order(bot.services, "SO-LATE")
+    ctx = ModalContext("SO-LATE", order.version, card_view=CARD_VIEW, home=home["private_metadata"])
+    bot.fake.reset()
+    bot.fake.fail_next("views.update", "not_found")
+
+    request = slack_requests.view_submission(
+        ids.ETA_MODAL, eta_state("2026-12-09"), private_metadata=ctx.encode(), user_id=REP
+    )
+    await send(bot, request)
+
+    assert "ETA 2026-12-09" in text_of(published(bot)["blocks"])
+    thread = [c.args for c in bot.fake.calls_to("chat.postMessage") if c.args.get("thread_ts")]
+    assert thread and thread[0]["channel"] == "C0EMEA"
+
+
+async def test_home_update_eta_refuses_a_viewer_politely_in_a_modal(
+    bot: RunningBot, slack_requests: SlackRequests
+):
+    await add_orders(bot.services, {"SO-V": OVERDUE | {"owner": VIEWER}})
+    home = await open_home(bot, slack_requests, user=VIEWER)
+    eta = element(home, ids.ETA_ACTION)
+
+    await click_in_home(bot, slack_requests, home, ids.ETA_ACTION, user=VIEWER, value=eta["value"])
+
+    notice = bot.fake.last("views.open").args["view"]
+    assert notice["callback_id"] == ids.NOTICE_MODAL
+    assert "Only reps and admins can change orders" in text_of(notice["blocks"])
+
+
+async def test_overflow_inside_the_card_modal_pushes_its_modal(
+    bot: RunningBot, slack_requests: SlackRequests
+):
+    home = await open_home(bot, slack_requests)
+    order = await load_order(bot.services, "SO-LATE")
+    option = {"value": OrderRef("SO-LATE", order.version).encode(MenuChoice.EXPEDITE)}
+
+    await send(
+        bot,
+        slack_requests.block_actions(
+            ids.ORDER_MENU_ACTION, user_id=REP, view=card_modal(slack_requests, home),
+            action={"type": "overflow", "selected_option": option},
+        ),
+    )  # fmt: skip
+
+    assert bot.fake.calls_to("views.open") == []
+    pushed = bot.fake.last("views.push").args["view"]
+    assert pushed["callback_id"] == ids.EXPEDITE_MODAL
+    assert ModalContext.decode(pushed["private_metadata"]).card_view == CARD_VIEW

@@ -14,6 +14,7 @@ from bot.blocks.home import HomeState
 from bot.blocks.order_card import build_order_card, build_order_card_modal, order_card_text
 from bot.blocks.threads import slip_line, thread_parent
 from bot.listeners.home_publish import HomePublisher
+from bot.listeners.surfaces import update_if_open
 from bot.services.actions.unit import ActionResult
 from bot.services.container import Services
 
@@ -60,7 +61,8 @@ class CardUpdates:
         orders = self._services.orders
         detail = await orders.detail(result.order.external_id)
         view = build_order_card_modal(detail, orders.today(), orders.zone, home)
-        await client.views_update(view_id=view_id, view=view)
+        # A card modal closed meanwhile is no reason to skip the Home tab or the thread note.
+        await update_if_open(client, view_id, view)
 
     async def _note_slip(self, result: ActionResult, actor: str, client: AsyncWebClient) -> None:
         order = result.order

@@ -26,7 +26,7 @@ from bot.blocks.text import clip, escape
 from bot.listeners.background import Background
 from bot.listeners.card_updates import CardUpdates
 from bot.listeners.registry import Registry
-from bot.listeners.surfaces import modal_context, open_modal
+from bot.listeners.surfaces import modal_context, open_modal, update_if_open
 from bot.services.container import Services
 from bot.services.customer_updates import DraftOutdated, HelpdeskRefused
 from bot.services.errors import InvalidInput, PermissionDenied
@@ -87,10 +87,10 @@ class CustomerUpdateActions:
             view = await self._failed(ctx, exc.message)
         else:
             view = build_sent_modal(sent.draft, ctx, sent.reference)
-            await client.views_update(view_id=view_id, view=view)
+            await update_if_open(client, view_id, view)
             await self._card_updates.after(sent.contact, ctx, actor, client)
             return
-        await client.views_update(view_id=view_id, view=view)
+        await update_if_open(client, view_id, view)
 
     async def _failed(self, ctx: ModalContext, message: str) -> View:
         """The draft again with why nothing was sent, and Send to try again."""

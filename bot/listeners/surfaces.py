@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.async_app import AsyncRespond
+from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
@@ -51,6 +52,17 @@ async def open_modal(
     if in_modal(body):
         return await client.views_push(trigger_id=body["trigger_id"], view=view)
     return await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+async def update_if_open(client: AsyncWebClient, view_id: str, view: View) -> bool:
+    """views.update, unless the user closed that modal meanwhile (Slack: not_found)."""
+    try:
+        await client.views_update(view_id=view_id, view=view)
+    except SlackApiError as exc:
+        if exc.response.get("error") != "not_found":
+            raise
+        return False
+    return True
 
 
 async def tell(
