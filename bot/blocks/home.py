@@ -166,42 +166,42 @@ def _filter_line(where: HomeFilter) -> str:
 
 def _filter_controls(dashboard: Dashboard) -> ActionsBlock:
     where = dashboard.filter
+    elements: list[InteractiveElement] = [_kind_select(where), _team_select(where, dashboard.teams)]
+    if where.kind or where.team:
+        clear = HomeState().encode()
+        elements.append(
+            ButtonElement(text="Clear filter", action_id=ids.HOME_CLEAR_ACTION, value=clear)
+        )
+    refresh = ButtonElement(text="Refresh", action_id=ids.HOME_REFRESH_ACTION, value="refresh")
+    return ActionsBlock(block_id=ids.HOME_FILTER_BLOCK, elements=[*elements, refresh])
+
+
+def _kind_select(where: HomeFilter) -> StaticSelectElement:
     kinds = [Option(value=_ALL, text="All reasons")]
     kinds += [Option(value=kind.value, text=kind.label) for kind in LagKind]
-    teams = list(dashboard.teams[:_TEAM_OPTIONS])
+    chosen = where.kind.value if where.kind else _ALL
+    return StaticSelectElement(
+        action_id=ids.HOME_KIND_ACTION,
+        placeholder="Why lagging",
+        options=kinds,
+        initial_option=next(o for o in kinds if o.value == chosen),
+    )
+
+
+def _team_select(where: HomeFilter, known: list[str]) -> StaticSelectElement:
+    teams = list(known[:_TEAM_OPTIONS])
     if where.team and where.team.lower() not in teams:
         # The chosen team stays selectable, even after its last open order closed.
         teams = sorted([*teams[: _TEAM_OPTIONS - 1], where.team.lower()])
-    team_options = [Option(value=_ALL, text="All teams")]
-    team_options += [Option(value=team, text=clip(team, 75)) for team in teams]
-    chosen_kind = where.kind.value if where.kind else _ALL
-    chosen_team = where.team.lower() if where.team else _ALL
-    elements: list[InteractiveElement] = [
-        StaticSelectElement(
-            action_id=ids.HOME_KIND_ACTION,
-            placeholder="Why lagging",
-            options=kinds,
-            initial_option=next(o for o in kinds if o.value == chosen_kind),
-        ),
-        StaticSelectElement(
-            action_id=ids.HOME_TEAM_ACTION,
-            placeholder="Team",
-            options=team_options,
-            initial_option=next(
-                (o for o in team_options if o.value == chosen_team), team_options[0]
-            ),
-        ),
-    ]
-    if where.kind or where.team:
-        elements.append(
-            ButtonElement(
-                text="Clear filter", action_id=ids.HOME_CLEAR_ACTION, value=HomeState().encode()
-            )
-        )
-    elements.append(
-        ButtonElement(text="Refresh", action_id=ids.HOME_REFRESH_ACTION, value="refresh")
+    options = [Option(value=_ALL, text="All teams")]
+    options += [Option(value=team, text=clip(team, 75)) for team in teams]
+    chosen = where.team.lower() if where.team else _ALL
+    return StaticSelectElement(
+        action_id=ids.HOME_TEAM_ACTION,
+        placeholder="Team",
+        options=options,
+        initial_option=next((o for o in options if o.value == chosen), options[0]),
     )
-    return ActionsBlock(block_id=ids.HOME_FILTER_BLOCK, elements=elements)
 
 
 def _lagging(dashboard: Dashboard, state: HomeState, today: date) -> list[Block]:
