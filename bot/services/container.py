@@ -48,6 +48,7 @@ class Services:
         await upgrade(self.engine)
 
     async def close(self) -> None:
+        await self.home.figures.settle()  # a refresh in flight finishes before the engine goes
         await self.engine.dispose()
 
 

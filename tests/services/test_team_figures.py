@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from datetime import UTC, datetime
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -66,17 +68,62 @@ async def test_team_figures_without_open_orders_have_no_median_and_no_share(serv
 
 
 async def test_team_figures_are_cached_for_a_few_minutes(services: Services, clock: FixedClock):
+    figures = services.home.figures
     await add_orders(services, {"SO-1": OVERDUE})
-    first = await services.home.figures.figures(None)
+    first = await figures.figures(None)
     await add_orders(services, {"SO-2": OVERDUE})
 
     clock.advance(seconds=FIGURES_TTL.total_seconds() - 1)
-    cached = await services.home.figures.figures(None)
+    cached = await figures.figures(None)
     clock.advance(seconds=1)
-    fresh = await services.home.figures.figures(None)
+    stale = await figures.figures(None)  # served at once; a refresh starts behind it
+    await figures.settle()
+    fresh = await figures.figures(None)
 
-    assert cached is first
+    assert cached is first and stale is first
     assert (fresh.open_orders, fresh.as_of) == (2, clock.now)
+
+
+async def test_team_figures_refresh_once_for_concurrent_callers(
+    services: Services, clock: FixedClock
+):
+    figures = services.home.figures
+    await add_orders(services, {"SO-1": OVERDUE})
+
+    together = await asyncio.gather(*(figures.figures("x") for _ in range(5)))
+
+    assert all(result is together[0] for result in together)
+
+
+class FlakySessions:
+    """A session factory whose database can go away."""
+
+    def __init__(self, services: Services) -> None:
+        self._sessions = services.sessions
+        self.down = False
+
+    def __call__(self) -> Any:
+        if self.down:
+            raise ConnectionRefusedError("database unreachable")
+        return self._sessions()
+
+
+async def test_team_figures_keep_the_stale_ones_when_a_refresh_fails(
+    services: Services, clock: FixedClock, caplog: pytest.LogCaptureFixture
+):
+    sessions = FlakySessions(services)
+    figures = TeamFiguresService(cast(Any, sessions), clock, UTC, LagRules())
+    first = await figures.figures(None)
+    clock.advance(seconds=FIGURES_TTL.total_seconds())
+    sessions.down = True
+
+    stale = await figures.figures(None)
+    await figures.settle()
+    again = await figures.figures(None)
+    await figures.settle()
+
+    assert stale is first and again is first
+    assert caplog.text.count("refreshing team figures failed") == 2
 
 
 async def test_team_figures_list_teams_with_open_orders(services: Services):
