@@ -94,7 +94,10 @@ def configure_roles_and_teams(
     """Give the test's services a role book, team channels (everyone else is a rep) and,
     optionally, a helpdesk to send customer updates to."""
     from bot.services.actions import OrderActions
+    from bot.services.alerts import AlertService
     from bot.services.customer_updates import CustomerUpdates
+    from bot.services.feedback.digests import FeedbackDigests
+    from bot.services.feedback.service import FeedbackService
     from bot.services.home import HomeService
     from bot.services.roles import Role, RoleBook
     from bot.services.teams import TeamChannels
@@ -102,7 +105,12 @@ def configure_roles_and_teams(
     services.roles = RoleBook(admins=admins, viewers=viewers, default=Role.REP)
     zone = services.orders.zone
     services.actions = OrderActions(services.sessions, services.clock, zone, services.roles)
+    services.feedback = FeedbackService(services.sessions, services.clock, zone, services.roles)
+    services.feedback_digests = FeedbackDigests(
+        services.sessions, services.clock, zone, services.roles
+    )
     services.teams = TeamChannels(dict(teams or {}))
+    services.alerts = AlertService(services.sessions, services.clock, zone, services.teams)
     home = services.home
     services.home = HomeService(
         services.sessions, services.clock, services.orders, home.figures, services.roles, home.admin

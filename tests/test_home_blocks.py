@@ -20,7 +20,7 @@ from bot.services.home import Dashboard, HomeFilter, HomeList, Page, PendingExpe
 from bot.services.home_admin import AdminPanel, SubscriptionLine
 from bot.services.lagging import LagKind
 from bot.services.orders import OrderSummary
-from bot.services.sync_status import SyncStatus
+from bot.services.sync_status import SyncHealth
 from bot.services.team_figures import TeamFigures
 from storage.digest_models import DigestSubscription
 from storage.models import ExpediteRequest, Order, OrderStatus
@@ -67,7 +67,7 @@ def worst_dashboard() -> Dashboard:
         expedites=Page([PendingExpedite(request, order(n)) for n in range(40, 45)], 99, 2, 5),
         figures=TeamFigures("x" * 128, 100_000, 40_000, 7.5, 50_000, 31_000, NOW),
         teams=[f"team-{n:03d}-{'t' * 120}" for n in range(150)],
-        admin=AdminPanel([line] * 5, 12, SyncStatus(NOW, LONG * 20, NOW, 1234, 3)),
+        admin=AdminPanel([line] * 5, 12, SyncHealth(NOW, LONG * 20, NOW, 1234, 3)),
     )
 
 

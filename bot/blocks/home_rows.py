@@ -19,7 +19,7 @@ from bot.services.home import PendingExpedite
 from bot.services.home_admin import AdminPanel, SubscriptionLine
 from bot.services.lagging import due_date
 from bot.services.orders import OrderSummary
-from bot.services.sync_status import SyncStatus
+from bot.services.sync_status import SyncHealth
 from bot.services.team_figures import FIGURES_TTL, TeamFigures
 from storage.models import Order
 
@@ -135,7 +135,7 @@ def _subscription_line(line: SubscriptionLine, zone: tzinfo) -> str:
     return clip("• " + " · ".join(parts), _LINE_CHARS)
 
 
-def _sync_text(sync: SyncStatus | None, zone: tzinfo) -> str:
+def _sync_text(sync: SyncHealth | None, zone: tzinfo) -> str:
     if sync is None:
         return "*Upstream sync* · Upstream sync not configured"
     ok = (

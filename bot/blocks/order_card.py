@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot import ids
+from bot.blocks.feedback_card import build_feedback_section
 from bot.blocks.order_menu import build_order_menu
 from bot.blocks.order_modals import OrderBrief
 from bot.blocks.text import clip, day, days_late, escape, moment, person
@@ -40,7 +41,7 @@ def order_card_text(summary: OrderSummary) -> str:
 def build_order_card(
     detail: OrderDetail, today: date, zone: tzinfo, *, shareable: bool = True
 ) -> list[Block]:
-    """The order card: facts, why it lags, latest notes; a Share button when ephemeral."""
+    """The order card: facts, why it lags, latest notes and feedback; Share when ephemeral."""
     o = detail.order
     blocks: list[Block] = [
         HeaderBlock(text=clip(f"Order {o.external_id} · {o.customer}", 150)),
@@ -50,6 +51,7 @@ def build_order_card(
     if detail.notes:
         lines = [_note_line(event, zone) for event in detail.notes]
         blocks.append(SectionBlock(text=MarkdownTextObject(text="*Latest*\n" + "\n".join(lines))))
+    blocks += build_feedback_section(detail.feedback, zone)
     blocks.append(build_order_actions(o, shareable=shareable))
     return blocks
 

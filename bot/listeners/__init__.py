@@ -9,6 +9,9 @@ from slack_bolt.async_app import AsyncApp
 from bot.listeners.background import Background
 from bot.listeners.commands import BacklogCommand
 from bot.listeners.customer_updates import CustomerUpdateActions
+from bot.listeners.feedback_capture import FeedbackCapture
+from bot.listeners.feedback_commands import FeedbackCommands
+from bot.listeners.feedback_edits import FeedbackEdits
 from bot.listeners.follow_up_actions import FollowUpActions
 from bot.listeners.home import HomeTab
 from bot.listeners.lookup import OrderLookup
@@ -17,6 +20,7 @@ from bot.listeners.order_actions import OrderCardActions
 from bot.listeners.order_menu import OrderMenu
 from bot.listeners.registry import Registry
 from bot.listeners.router import SubcommandRouter
+from bot.listeners.sync_status import SyncCommands
 from bot.listeners.text_actions import TextActions
 from bot.services.container import Services
 
@@ -45,5 +49,10 @@ def register_listeners(
     HomeTab(services, background).register(registry)
     CustomerUpdateActions(services, background).register(registry)
     TextActions(services, router, background)
+    FeedbackCapture(services, background).register(registry)
+    FeedbackEdits(services, background).register(registry)
+    FeedbackCommands(services, router)
+    SyncCommands(services, router)
     BacklogCommand(router).register(registry)
+    registry.install()
     return Registered(registry, router, background)

@@ -9,6 +9,7 @@ the thread note follow the ack in the background.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
@@ -150,6 +151,9 @@ class OrderCardActions:
             return
         brief = OrderBrief.decode(action["value"])
         context = modal_context(brief.external_id, brief.version, body)
+        if action.get("block_id") == ids.ALERT_ACTIONS_BLOCK:
+            # Under an alert there is no card to refresh after saving: the alert stays as it is.
+            context = replace(context, response_url=None)
         await open_modal(client, body, build(brief, context, None))
 
     async def _save(

@@ -9,24 +9,18 @@ and nobody posts that slot again.
 
 from __future__ import annotations
 
-import os
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.services.claims import ClaimBook, Held
 from storage import digest_queries
 from storage.digest_models import RunStatus
 
 # Longer than a digest takes to build and post (including 429 waits), shorter than any grace.
 LEASE = timedelta(minutes=5)
-
-
-def process_identity() -> str:
-    """host:pid, to see in the claims table which process posted (or died)."""
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 @dataclass(frozen=True)
@@ -48,34 +42,23 @@ class DigestClaims:
         clock: Callable[[], datetime],
         owner: str | None = None,
     ) -> None:
-        self._sessions = sessions
         self._clock = clock
-        self.owner = owner or process_identity()
+        self._book = ClaimBook(
+            sessions, clock, digest_queries.RUNS, digest_queries.SLOT_KEY, LEASE, owner
+        )
+        self.owner = self._book.owner
 
     async def claim(
         self, subscription_id: int, slot_key: str, scheduled_at: datetime, grace: timedelta
     ) -> Claim | None:
         """The claim on this slot, or None: someone else has it, or the slot is past its grace."""
-        now = self._clock()
-        if now > scheduled_at + grace:
+        if self._clock() > scheduled_at + grace:
             return None
-        values = {
-            "subscription_id": subscription_id,
-            "slot_key": slot_key,
-            "scheduled_at": scheduled_at,
-            "status": RunStatus.CLAIMED.value,
-            "claimed_by": self.owner,
-            "claimed_at": now,
-            "attempts": 1,
-        }
-        async with self._sessions() as session, session.begin():
-            run_id = await digest_queries.insert_claim(session, values)
-            if run_id is not None:
-                return Claim(run_id, subscription_id, slot_key, takeover=False)
-            run_id = await digest_queries.reclaim_abandoned(
-                session, subscription_id, slot_key, self.owner, now, now - LEASE
-            )
-        return Claim(run_id, subscription_id, slot_key, takeover=True) if run_id else None
+        key = {"subscription_id": subscription_id, "slot_key": slot_key}
+        held = await self._book.claim(key, {"scheduled_at": scheduled_at})
+        if held is None:
+            return None
+        return Claim(held.claim_id, subscription_id, slot_key, takeover=held.takeover)
 
     async def posted(self, claim: Claim, message_ts: str) -> bool:
         """Mark the slot delivered; False if this process no longer held the claim."""
@@ -91,5 +74,4 @@ class DigestClaims:
         return await self._finish(claim, {"status": RunStatus.FAILED.value, "error": error})
 
     async def _finish(self, claim: Claim, values: dict[str, object]) -> bool:
-        async with self._sessions() as session, session.begin():
-            return await digest_queries.finish_run(session, claim.run_id, self.owner, values)
+        return await self._book.update(Held(claim.run_id, claim.takeover), values)

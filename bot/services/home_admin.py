@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.errors import InvalidInput
 from bot.services.schedule import DigestSchedule, describe, next_runs
-from bot.services.sync_status import SyncStatus, SyncStatusSource
+from bot.services.sync_status import SyncHealth, SyncStatusSource
 from storage import home_queries
 from storage.digest_models import DigestSubscription
 
@@ -31,7 +31,7 @@ class AdminPanel:
 
     subscriptions: list[SubscriptionLine]
     total_subscriptions: int
-    sync: SyncStatus | None  # None: no upstream sync configured
+    sync: SyncHealth | None  # None: no upstream sync configured
 
 
 class AdminPanels:

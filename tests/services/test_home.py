@@ -9,7 +9,7 @@ from bot.services.actions import ContactChannel, ContactOutcome
 from bot.services.container import Services
 from bot.services.home import Dashboard, HomeFilter, HomeList
 from bot.services.lagging import LagKind
-from bot.services.sync_status import SyncStatus
+from bot.services.sync_status import SyncHealth, SyncServiceHealth
 from tests.home_support import (
     LEAD,
     ON_TRACK,
@@ -20,6 +20,8 @@ from tests.home_support import (
     add_orders,
     add_subscription,
 )
+from tests.integrations.scripted import ScriptedUpstream, page, status
+from tests.services.test_sync import record, sync_with
 from tests.support import FixedClock, configure_roles_and_teams
 
 SIZES = {HomeList.LAGGING: 10, HomeList.TO_TELL: 10, HomeList.SNOOZED: 10, HomeList.EXPEDITES: 10}
@@ -203,10 +205,10 @@ async def test_home_admin_panel_shows_paused_and_unreadable_schedules(services: 
 
 async def test_home_admin_panel_reads_the_sync_status_source(services: Services, clock: FixedClock):
     configure_roles_and_teams(services, admins=frozenset({LEAD}))
-    status = SyncStatus(clock.now, "HTTP 502 from upstream", clock.now, 12, consecutive_failures=2)
+    status = SyncHealth(clock.now, "HTTP 502 from upstream", clock.now, 12, consecutive_failures=2)
 
     class Source:
-        async def status(self) -> SyncStatus | None:
+        async def status(self) -> SyncHealth | None:
             return status
 
     services.home.admin.sync_status = Source()
@@ -214,3 +216,35 @@ async def test_home_admin_panel_reads_the_sync_status_source(services: Services,
     admin = (await dashboard(services, user=LEAD)).admin
 
     assert admin is not None and admin.sync == status
+
+
+async def test_home_admin_panel_shows_the_upstream_sync_health(
+    services: Services, clock: FixedClock
+):
+    configure_roles_and_teams(services, admins=frozenset({LEAD}))
+    upstream = ScriptedUpstream(
+        [page([record("SO-1"), record("SO-2")]), status(502), status(502), status(502), status(502)]
+    )
+    sync = sync_with(services, upstream)
+    services.home.admin.sync_status = SyncServiceHealth(sync)
+    await sync.run_once()
+    succeeded = clock.now
+    clock.advance(minutes=15)
+    await sync.run_once()
+
+    admin = (await dashboard(services, user=LEAD)).admin
+
+    assert admin is not None and admin.sync is not None
+    health = admin.sync
+    assert (health.last_success_at, health.orders_changed) == (succeeded, 2)
+    assert (health.last_error_at, health.consecutive_failures) == (clock.now, 1)
+    assert health.last_error is not None and "502" in health.last_error
+
+
+async def test_home_admin_panel_says_when_no_sync_is_configured(services: Services):
+    configure_roles_and_teams(services, admins=frozenset({LEAD}))
+
+    admin = (await dashboard(services, user=LEAD)).admin
+
+    assert admin is not None and admin.sync is None
+    assert not services.sync.configured
