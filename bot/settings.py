@@ -6,7 +6,7 @@ import re
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.services.order_fields import ALL_FIELDS
@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     team_channels: Annotated[dict[str, str], NoDecode] = Field(
         default_factory=dict, alias="TEAM_CHANNELS"
     )
+    helpdesk_webhook_url: str | None = Field(default=None, alias="HELPDESK_WEBHOOK_URL")
+    helpdesk_webhook_secret: SecretStr | None = Field(default=None, alias="HELPDESK_WEBHOOK_SECRET")
     # Upstream sync (off without UPSTREAM_URL); README, section "Upstream sync".
     upstream_url: str | None = Field(default=None, alias="UPSTREAM_URL")
     upstream_token: SecretStr | None = Field(default=None, alias="UPSTREAM_TOKEN")
@@ -107,6 +109,25 @@ class Settings(BaseSettings):
     @classmethod
     def _team_channels(cls, value: Any) -> Any:
         return parse_team_channels(value) if isinstance(value, str) else value
+
+    @field_validator("helpdesk_webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.strip().startswith(("https://", "http://")):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _webhook_secret(self) -> Settings:
+        secret = self.helpdesk_webhook_secret
+        if self.helpdesk_webhook_url and (secret is None or not secret.get_secret_value()):
+            raise ValueError(
+                "HELPDESK_WEBHOOK_SECRET is required with HELPDESK_WEBHOOK_URL"
+                " (the webhook's requests are signed with it)"
+            )
+        return self
 
     @field_validator("upstream_url")
     @classmethod

@@ -42,6 +42,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 CHANNEL = "C0EMEA"
 ORDERS = [f"SO-{3001 + n}" for n in range(12)]
 OVERDUE = "SO-3999"
+HOME_USER, HOME_EVENT = "U0HOME001", "Ev0SCALE01"
 SETTLE_SECONDS = 30
 QUIET_TICKS = 4  # alert runs per process after the last expected post: time for any double
 
@@ -91,9 +92,10 @@ async def settle(fake: FakeSlack, done: Callable[[], bool]) -> None:
 
 
 def followed_up(fake: FakeSlack) -> bool:
-    """Every alert line and every card refresh or reply the scenario asks for has arrived."""
+    """Every alert line, card refresh, reply and Home tab the scenario asks for has arrived."""
     replies = len(fake.calls_to("response_url"))
-    return len(thread_lines(fake)) >= len(ORDERS) + 1 and replies >= 5 * len(ORDERS)
+    lines, homes = len(thread_lines(fake)), len(fake.calls_to("views.publish"))
+    return lines >= len(ORDERS) + 1 and replies >= 5 * len(ORDERS) and homes >= 1
 
 
 def thread_lines(fake: FakeSlack) -> list[Call]:
@@ -137,7 +139,7 @@ async def test_three_processes_write_each_change_once_and_announce_each_alert_on
     assert_slack_heard_each_change_once(fake_slack, runs)
     await assert_each_alert_posted_once(reader, fake_slack)
     assert all(a.status_code == 200 and OVERDUE in a.json()["text"] for a in answers)
-    await assert_event_taken_on_once(reader, bots, home)
+    await assert_event_taken_on_once(reader, bots, home, fake_slack)
     assert {bot.name: problems(bot.logged()) for bot in bots} == {bot.name: [] for bot in bots}
 
 
@@ -153,27 +155,26 @@ async def deliver_one_event_everywhere(
     """One Events API event and Slack's two retries of it, each at another process, at once."""
     event = {
         "type": "app_home_opened",
-        "user": "U0REP0000",
+        "user": HOME_USER,
         "channel": "D0HOME",
         "tab": "home",
         "event_ts": "1.2",
     }
-    deliveries = [
-        requests.event(event, event_id="Ev0SCALE01", retry_num=n or None) for n in range(3)
-    ]
+    deliveries = [requests.event(event, event_id=HOME_EVENT, retry_num=n or None) for n in range(3)]
     return list(await asyncio.gather(*(b.send(d) for b, d in zip(bots, deliveries, strict=True))))
 
 
 async def assert_event_taken_on_once(
-    reader: Services, bots: list[BotProcess], answers: list[httpx.Response]
+    reader: Services, bots: list[BotProcess], answers: list[httpx.Response], fake: FakeSlack
 ) -> None:
-    """One process took the event on (its answer is its listeners'); the two others answered
-    200 at once and said so in their logs."""
+    """One process took the event on and published the Home tab; the two others answered 200
+    at once without running a listener, and said so in their logs."""
     [receipt] = await rows_of(reader, SlackEventReceipt)
     [winner] = [b for b in bots if receipt.received_by.endswith(f":{b.process.pid}")]
-    others = [(b, a) for b, a in zip(bots, answers, strict=True) if b is not winner]
-    assert [(a.status_code, a.content) for _, a in others] == [(200, b"")] * 2
-    assert all("Ev0SCALE01 (app_home_opened) already taken on" in b.logged() for b, _ in others)
+    others = [b for b in bots if b is not winner]
+    assert [(a.status_code, a.content) for a in answers] == [(200, b"")] * 3
+    assert [c.args["user_id"] for c in fake.calls_to("views.publish")] == [HOME_USER]
+    assert all(f"{HOME_EVENT} (app_home_opened) already taken on" in b.logged() for b in others)
 
 
 async def assert_each_write_logged_once(reader: Services, runs: list[OrderRun]) -> None:
