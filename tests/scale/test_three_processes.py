@@ -2,9 +2,11 @@
 
 They start at the same moment on an empty schema (the migration lock makes them take turns),
 orders arrive through the CLI import, then commands, modal submissions and clicks hit all
-three at once, each write delivered more than once. Afterwards every write is in the event
+three at once, each write delivered more than once, and an App Home event arrives at one
+process while Slack's two retries of it arrive at the others. Afterwards every write is in the event
 log exactly once, versions moved once per write, and Slack got each card refresh, reply and
-alert once, although three schedulers looked for alerts every second.
+alert once, although three schedulers looked for alerts every second, and the Home tab was
+published once.
 """
 
 from __future__ import annotations
