@@ -1,11 +1,11 @@
-"""Named queries behind exactly-once digest delivery: claim, reclaim, finish a slot."""
+"""Named queries behind exactly-once digest delivery: claim, reclaim, progress, finish a slot."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, Table, update
+from sqlalchemy import CursorResult, Table, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +14,7 @@ from sqlmodel import SQLModel
 from storage.digest_models import RunStatus
 
 RUNS: Table = SQLModel.metadata.tables["digest_runs"]
+SUBS: Table = SQLModel.metadata.tables["digest_subscriptions"]
 
 
 async def insert_claim(session: AsyncSession, values: dict[str, Any]) -> int | None:
@@ -69,3 +70,45 @@ async def finish_run(
     )
     result: CursorResult[Any] = await session.execute(statement)  # type: ignore[assignment]
     return result.rowcount == 1
+
+
+async def record_progress(
+    session: AsyncSession, run_id: int, owner: str, message_ts: str, parts_posted: int
+) -> bool:
+    """Note how far posting got (main message ts, messages posted), if `owner` holds the claim."""
+    values = {"message_ts": message_ts, "parts_posted": parts_posted}
+    return await finish_run(session, run_id, owner, values)
+
+
+async def run_progress(session: AsyncSession, run_id: int) -> tuple[str | None, int]:
+    """(main message ts, messages posted) of a run: where a takeover continues."""
+    query = select(RUNS.c.message_ts, RUNS.c.parts_posted).where(RUNS.c.id == run_id)
+    row = (await session.execute(query)).one()
+    return row.message_ts, int(row.parts_posted)
+
+
+async def last_listed(session: AsyncSession, subscription_id: int) -> dict[str, int] | None:
+    """What the subscription's latest delivered digest counted as lagging (None: no digest yet)."""
+    query = (
+        select(RUNS.c.listed)
+        .where(
+            RUNS.c.subscription_id == subscription_id,
+            RUNS.c.status.in_([RunStatus.POSTED.value, RunStatus.SKIPPED.value]),
+            RUNS.c.listed.is_not(None),
+        )
+        .order_by(RUNS.c.scheduled_at.desc(), RUNS.c.id.desc())
+        .limit(1)
+    )
+    listed: dict[str, int] | None = (await session.execute(query)).scalar_one_or_none()
+    return listed
+
+
+async def abandoned_claims(session: AsyncSession, claimed_before: datetime) -> list[Any]:
+    """Claims still open that their holder took before the cutoff, with the grace to check."""
+    query = (
+        select(RUNS.c.subscription_id, RUNS.c.slot_key, RUNS.c.scheduled_at, SUBS.c.grace_minutes)
+        .join(SUBS, SUBS.c.id == RUNS.c.subscription_id)
+        .where(RUNS.c.status == RunStatus.CLAIMED.value, RUNS.c.claimed_at < claimed_before)
+        .order_by(RUNS.c.scheduled_at)
+    )
+    return list((await session.execute(query)).all())

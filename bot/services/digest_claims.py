@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -77,14 +77,34 @@ class DigestClaims:
             )
         return Claim(run_id, subscription_id, slot_key, takeover=True) if run_id else None
 
-    async def posted(self, claim: Claim, message_ts: str) -> bool:
+    async def posted(
+        self, claim: Claim, message_ts: str, listed: Mapping[str, int] | None = None
+    ) -> bool:
         """Mark the slot delivered; False if this process no longer held the claim."""
         values = {
             "status": RunStatus.POSTED.value,
             "posted_at": self._clock(),
             "message_ts": message_ts,
+            "listed": dict(listed) if listed is not None else None,
         }
         return await self._finish(claim, values)
+
+    async def skipped(self, claim: Claim, listed: Mapping[str, int]) -> bool:
+        """Mark the slot done without a message (an empty digest the subscription skips)."""
+        values = {"status": RunStatus.SKIPPED.value, "posted_at": self._clock()}
+        return await self._finish(claim, {**values, "listed": dict(listed)})
+
+    async def progress(self, claim: Claim, message_ts: str, parts_posted: int) -> bool:
+        """Record that the main message and `parts_posted` messages in all are out."""
+        async with self._sessions() as session, session.begin():
+            return await digest_queries.record_progress(
+                session, claim.run_id, self.owner, message_ts, parts_posted
+            )
+
+    async def progress_of(self, claim: Claim) -> tuple[str | None, int]:
+        """(main message ts, messages posted) so far: where a takeover continues."""
+        async with self._sessions() as session:
+            return await digest_queries.run_progress(session, claim.run_id)
 
     async def failed(self, claim: Claim, error: str) -> bool:
         """Mark the slot failed (Slack refused for good); it is not retried."""

@@ -6,9 +6,10 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from enum import StrEnum
+from typing import Protocol
 
 from bot.services.calendar import business_days_between
-from storage.models import Order, OrderStatus
+from storage.models import OrderStatus
 
 
 class LagKind(StrEnum):
@@ -51,12 +52,35 @@ class LagRules:
         return frozenset(self.holidays) | frozenset(own.get((team or "").lower(), ()))
 
 
-def due_date(order: Order) -> date:
+class OrderFacts(Protocol):
+    """What the rules read of an order: an Order, or a lighter row a digest loads in bulk."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def team(self) -> str | None: ...
+    @property
+    def ordered_at(self) -> datetime: ...
+    @property
+    def promised_date(self) -> date: ...
+    @property
+    def current_eta(self) -> date | None: ...
+    @property
+    def eta_changed_at(self) -> datetime | None: ...
+    @property
+    def last_activity_at(self) -> datetime: ...
+    @property
+    def last_contact_at(self) -> datetime | None: ...
+    @property
+    def snoozed_until(self) -> datetime | None: ...
+
+
+def due_date(order: OrderFacts) -> date:
     """The date the order is expected: its current ETA, else the original promise."""
     return order.current_eta or order.promised_date
 
 
-def customer_told(order: Order, today: date) -> bool:
+def customer_told(order: OrderFacts, today: date) -> bool:
     """Has a contact been logged since the ETA last changed (or since it passed)?"""
     if order.last_contact_at is None:
         return False
@@ -70,7 +94,7 @@ def customer_told(order: Order, today: date) -> bool:
 
 
 def lag_reasons(
-    order: Order, now: datetime, today: date, rules: LagRules, zone: tzinfo = UTC
+    order: OrderFacts, now: datetime, today: date, rules: LagRules, zone: tzinfo = UTC
 ) -> list[LagKind]:
     """Every reason an open, awake order is lagging, most urgent first; [] when it is not.
 

@@ -1,0 +1,83 @@
+"""The named query behind digests: open orders that may be lagging, as light rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, and_, false, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.lookups import DUE, OrderFilter, order_condition
+from storage.models import OrderStatus
+from storage.queries import ORDERS
+
+# What a digest shows and what the lag rules read; no notes, product text or money.
+DIGEST_COLUMNS = (
+    "id",
+    "external_id",
+    "version",
+    "customer",
+    "owner",
+    "team",
+    "sku",
+    "supplier",
+    "status",
+    "ordered_at",
+    "promised_date",
+    "current_eta",
+    "eta_changed_at",
+    "last_activity_at",
+    "last_contact_at",
+    "snoozed_until",
+)
+
+
+@dataclass(frozen=True)
+class LagBounds:
+    """What every order lagging by one of `kinds` satisfies; the rules decide exactly later.
+
+    Each bound is a superset of its rule (business days are counted without holidays here,
+    which can only make an order look older), so no lagging order is left out.
+    """
+
+    kinds: frozenset[str]
+    today: date
+    idle_before: datetime  # stale: no activity since before this instant
+    ordered_before: datetime  # aging: ordered before this instant
+    min_age_before: datetime | None = None  # only orders placed before this instant
+
+
+def _kind_conditions(bounds: LagBounds) -> list[ColumnElement[bool]]:
+    eta, promised = ORDERS.c.current_eta, ORDERS.c.promised_date
+    conditions = {
+        "overdue": bounds.today > DUE,
+        "slipped": eta > promised,
+        "no_eta": and_(
+            eta.is_(None),
+            or_(ORDERS.c.status == OrderStatus.BACKORDERED.value, promised < bounds.today),
+        ),
+        "not_told": or_(ORDERS.c.eta_changed_at.is_not(None), bounds.today > DUE),
+        "stale": ORDERS.c.last_activity_at < bounds.idle_before,
+        "aging": ORDERS.c.ordered_at < bounds.ordered_before,
+    }
+    return [conditions[kind] for kind in sorted(bounds.kinds)]
+
+
+def candidate_query(where: OrderFilter, bounds: LagBounds) -> Any:
+    """The SELECT (also for EXPLAIN): open orders matching `where` that may lag by a kind."""
+    kinds = _kind_conditions(bounds)
+    parts = [order_condition(where), or_(*kinds) if kinds else false()]
+    if bounds.min_age_before is not None:
+        parts.append(ORDERS.c.ordered_at < bounds.min_age_before)
+    columns = [ORDERS.c[name] for name in DIGEST_COLUMNS]
+    return select(*columns).where(*parts)
+
+
+async def lagging_candidates(
+    session: AsyncSession, where: OrderFilter, bounds: LagBounds
+) -> Sequence[Row[Any]]:
+    """Open orders that may be lagging, snoozed ones included (a digest counts them)."""
+    return (await session.execute(candidate_query(where, bounds))).all()
