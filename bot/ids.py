@@ -20,6 +20,12 @@ EXPEDITE_DENY_ACTION = "expedite_deny"
 EXPEDITE_DECISION_BLOCK = "expedite_decision"
 CLOSED_FOLLOW_UP_BLOCK = "closed_follow_up"
 
+# Digests: a row's overflow menu, "post all in thread", the subscription list's buttons
+DIGEST_ROW_ACTION = "digest_row"
+DIGEST_ROW_BLOCK = "digest_row:"  # + the order's database id
+DIGEST_SHOW_ALL_ACTION = "digest_show_all"
+DIGEST_SHOW_ALL_BLOCK = "digest_show_all"
+
 # Modals
 ETA_MODAL = "eta_modal"
 CONTACT_MODAL = "contact_modal"
