@@ -15,6 +15,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.app import build_app
+from bot.jobs.digests import DigestJobs
 from bot.jobs.role_groups import RoleGroupRefresh, schedule_role_groups
 from bot.services.container import Services
 from bot.settings import Settings
@@ -39,6 +40,7 @@ async def serve(settings: Settings, host: str, port: int) -> None:
             app = build_app(settings, services, session)
             refresh = RoleGroupRefresh(services.roles, app.client)
             schedule_role_groups(scheduler, refresh, services.clock())
+            await DigestJobs(services, app.client, scheduler, settings.timezone).start()
             if settings.socket_mode:
                 await _serve_socket_mode(app, settings)
             else:

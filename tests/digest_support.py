@@ -5,9 +5,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.app import RATE_LIMIT_RETRIES
 from bot.services.container import Services
 from storage import queries
 from storage.digest_models import DigestSubscription
+from tests.fakes.slack_api import Call, FakeSlack
 
 # The fixed clock: Tuesday 2026-11-24, 09:00 UTC.
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -66,8 +71,8 @@ async def add_orders(services: Services, rows: list[dict[str, Any]]) -> dict[str
 
 
 async def add_subscription(services: Services, **overrides: Any) -> DigestSubscription:
-    """A daily 09:00 UTC digest to C0DIGEST, created by U0LEAD01, every kind, by owner."""
-    now = services.clock()
+    """A daily 09:00 UTC digest to C0DIGEST by U0LEAD01, every kind, by owner, set up a day ago."""
+    now = services.clock() - timedelta(days=1)
     values: dict[str, Any] = {
         "channel_id": "C0DIGEST",
         "created_by": "U0LEAD01",
@@ -88,3 +93,22 @@ async def add_subscription(services: Services, **overrides: Any) -> DigestSubscr
 
 def day(text: str) -> date:
     return date.fromisoformat(text)
+
+
+def slack_client(fake: FakeSlack) -> AsyncWebClient:
+    """A Web API client like the bot's (429s retried after Retry-After), talking to `fake`."""
+    return AsyncWebClient(
+        token="xoxb-test",
+        base_url=fake.base_url,
+        retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)],
+    )
+
+
+def posts_to(fake: FakeSlack, channel: str = "C0DIGEST") -> list[Call]:
+    """Successful-looking chat.postMessage calls to `channel`, oldest first."""
+    return [c for c in fake.calls_to("chat.postMessage") if c.args.get("channel") == channel]
+
+
+def main_posts(fake: FakeSlack, channel: str = "C0DIGEST") -> list[Call]:
+    """Digest messages posted into the channel itself (not thread replies)."""
+    return [c for c in posts_to(fake, channel) if not c.args.get("thread_ts")]

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, tzinfo
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services.actions import OrderActions
+from bot.services.digests import Digests, build_digests
 from bot.services.health import HealthService
 from bot.services.importer.service import ImportService
 from bot.services.orders import OrderReader
@@ -34,6 +35,7 @@ class Services:
     actions: OrderActions
     roles: RoleBook
     teams: TeamChannels
+    digests: Digests
 
     async def migrate(self) -> None:
         """Bring the schema up to date."""
@@ -69,4 +71,5 @@ def build_services(
         actions=OrderActions(sessions, clock, zone, roles),
         roles=roles,
         teams=TeamChannels(dict(team_channels or {})),
+        digests=build_digests(sessions, clock, zone),
     )
