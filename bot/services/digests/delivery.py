@@ -108,11 +108,14 @@ class DigestDeliveries:
         content = await self._compose(subscription, subscription.max_rows)
         return Delivery(claim, subscription, content)
 
-    async def everything(self, subscription_id: int, limit: int) -> Delivery | None:
-        """The digest as of now with up to `limit` rows ("post all in thread"), unclaimed."""
+    async def preview(self, subscription_id: int, rows: int | None = None) -> Delivery | None:
+        """The digest as of now, unclaimed (preview, "post all in thread"); `rows` overrides
+        the subscription's max rows.
+        """
         subscription = await self._load(subscription_id)
         if subscription is None:
             return None
+        limit = subscription.max_rows if rows is None else rows
         return Delivery(None, subscription, await self._compose(subscription, limit))
 
     async def progress(self, delivery: Delivery, message_ts: str, parts_posted: int) -> None:
