@@ -80,4 +80,6 @@ async def lagging_candidates(
     session: AsyncSession, where: OrderFilter, bounds: LagBounds
 ) -> Sequence[Row[Any]]:
     """Open orders that may be lagging, snoozed ones included (a digest counts them)."""
-    return (await session.execute(candidate_query(where, bounds))).all()
+    # On the connection, not the ORM session: plain rows skip the ORM's per-row bookkeeping.
+    connection = await session.connection()
+    return (await connection.execute(candidate_query(where, bounds))).all()

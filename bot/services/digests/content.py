@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from bot.services.digests.spec import Grouping
 from bot.services.lagging import LagKind
@@ -13,6 +15,7 @@ _BITS = {kind: 1 << n for n, kind in enumerate(LagKind)}
 CLUSTER_MIN = 3  # lagging orders sharing a supplier or SKU that make a supply cluster
 
 
+@lru_cache(maxsize=256)
 def reason_bits(reasons: tuple[LagKind, ...]) -> int:
     """The reasons as one small number, as the snapshot stores them."""
     bits = 0
@@ -191,10 +194,8 @@ def _key(order: DigestOrder, grouping: Grouping) -> str | None:
 
 def clusters(rows: list[DigestRow]) -> list[Cluster]:
     """Suppliers and SKUs shared by CLUSTER_MIN or more lagging orders, biggest first."""
-    counts: dict[tuple[str, str], int] = {}
-    for row in rows:
-        for name, value in (("supplier", row.order.supplier), ("sku", row.order.sku)):
-            if value:
-                counts[(name, value)] = counts.get((name, value), 0) + 1
-    found = [Cluster(f, v, n) for (f, v), n in counts.items() if n >= CLUSTER_MIN]
+    found: list[Cluster] = []
+    for name in ("supplier", "sku"):
+        counts = Counter(getattr(row.order, name) for row in rows)
+        found += [Cluster(name, v, n) for v, n in counts.items() if v and n >= CLUSTER_MIN]
     return sorted(found, key=lambda c: (-c.count, c.field, c.name))
