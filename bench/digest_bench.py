@@ -116,7 +116,11 @@ async def _measure(services: Any, spec: DigestSpec) -> Figures:
         where, bounds = composer.explain_bounds(spec)
         started = time.perf_counter()
         async with services.sessions() as session:
-            found = (await session.execute(candidate_query(where, bounds))).all()
+            found = (
+                await session.execute(
+                    candidate_query(where, bounds, session.get_bind().dialect.name)
+                )
+            ).all()
         query_times.append(time.perf_counter() - started)
         started = time.perf_counter()
         content = await composer.compose(spec, previous, spec.max_rows)
@@ -133,7 +137,9 @@ async def _measure(services: Any, spec: DigestSpec) -> Figures:
 async def _plan(services: Any, spec: DigestSpec) -> str:
     where, bounds = services.digests.composer.explain_bounds(spec)
     async with services.sessions() as session:
-        lines = await _explain_lines(session, candidate_query(where, bounds))
+        lines = await _explain_lines(
+            session, candidate_query(where, bounds, session.get_bind().dialect.name)
+        )
     return "\n".join(f"    {line}" for line in lines)
 
 

@@ -25,6 +25,11 @@ DIGEST_ROW_ACTION = "digest_row"
 DIGEST_ROW_BLOCK = "digest_row:"  # + the order's database id
 DIGEST_SHOW_ALL_ACTION = "digest_show_all"
 DIGEST_SHOW_ALL_BLOCK = "digest_show_all"
+DIGEST_PREVIEW_ACTION = "digest_preview"  # the modal's Refresh button and its schedule inputs
+DIGEST_EDIT_ACTION = "digest_edit"
+DIGEST_PAUSE_ACTION = "digest_pause"  # value "ID:pause" or "ID:resume"
+DIGEST_TEST_ACTION = "digest_test"
+DIGEST_REMOVE_ACTION = "digest_remove"
 
 # Modals
 ETA_MODAL = "eta_modal"
@@ -34,6 +39,7 @@ REASSIGN_MODAL = "reassign_modal"
 SNOOZE_MODAL = "snooze_modal"
 CLOSE_MODAL = "close_modal"
 EXPEDITE_MODAL = "expedite_modal"
+DIGEST_MODAL = "digest_modal"
 
 # Declared in manifest.yml ahead of their listeners (customer feedback and App Home issues).
 LOG_FEEDBACK_SHORTCUT = "log_feedback"

@@ -1,6 +1,7 @@
 """Posting a digest to Slack: the main message, then thread replies; 429s wait as told.
 
-Shared by the delivery job and the listeners that post on request (test digest, "post all").
+Shared by the delivery job and the listeners that post on request (test digest, "post all"):
+`DigestSender` posts one delivery and records the outcome, `DigestPoster` makes the calls.
 """
 
 from __future__ import annotations
@@ -8,12 +9,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import tzinfo
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.digest import DigestMessage
+from bot.blocks.digest import DigestHeading, DigestMessage, build_digest
+from bot.blocks.digest_notices import delivery_problem, digest_scope
+from bot.services.digests.delivery import CHANNEL_ERRORS, Delivery, DigestDeliveries
 
 log = logging.getLogger(__name__)
 # After the client's own retries (bot.app.RATE_LIMIT_RETRIES) a digest keeps waiting this many
@@ -103,3 +108,68 @@ def retry_after(exc: SlackApiError) -> float:
             except (TypeError, ValueError):
                 break
     return _DEFAULT_WAIT_SECONDS
+
+
+def heading_for(delivery: Delivery, show_all: bool = True) -> DigestHeading:
+    """The digest's title line as its subscription describes it."""
+    sub = delivery.subscription
+    button = str(sub.id) if show_all and delivery.content.more else None
+    return DigestHeading(
+        scope=digest_scope(sub), test=delivery.test, show_all=button, max_rows=sub.max_rows
+    )
+
+
+class DigestSender:
+    """Posts (or skips) one delivery and records how it went; never raises for Slack's answer."""
+
+    def __init__(self, deliveries: DigestDeliveries, client: AsyncWebClient, zone: tzinfo) -> None:
+        self._deliveries = deliveries
+        self._zone = zone
+        self.poster = DigestPoster(client)
+
+    async def send(self, delivery: Delivery) -> str | None:
+        """None when posted (or skipped); otherwise Slack's error code, already recorded."""
+        if delivery.skip:
+            await self._deliveries.delivered(delivery, None)
+            return None
+        messages = build_digest(delivery.content, heading_for(delivery), self._zone)
+
+        async def progress(parent: str, posted: int) -> None:
+            await self._deliveries.progress(delivery, parent, posted)
+
+        try:
+            ts = await self.poster.post(
+                delivery.subscription.channel_id, messages, thread_ts=delivery.message_ts,
+                already=delivery.parts_posted, progress=progress,
+            )  # fmt: skip
+        except SlackApiError as exc:
+            return await self._refused(delivery, exc)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            await self._deliveries.interrupted(delivery, f"unreachable: {type(exc).__name__}")
+            log.warning("digest %s: Slack unreachable (%s)", delivery.subscription.id, exc)
+            return "unreachable"
+        await self._deliveries.delivered(delivery, ts)
+        return None
+
+    async def _refused(self, delivery: Delivery, exc: SlackApiError) -> str:
+        error = slack_error(exc)
+        sub = delivery.subscription
+        if is_transient(exc):
+            log.warning("digest %s: Slack said %s; the slot is retried", sub.id, error)
+            await self._deliveries.interrupted(delivery, error)
+            return error
+        log.error("digest %s to %s: Slack refused it (%s)", sub.id, sub.channel_id, error)
+        news = await self._deliveries.failed(delivery, error)
+        # A test is answered to the person who asked; a scheduled failure goes to the creator.
+        if news and error in CHANNEL_ERRORS and not delivery.test:
+            await self._tell_creator(delivery, error)
+        return error
+
+    async def _tell_creator(self, delivery: Delivery, error: str) -> None:
+        sub = delivery.subscription
+        try:
+            await self.poster.tell(sub.created_by, delivery_problem(sub, error))
+        except SlackApiError as exc:
+            log.warning(
+                "cannot DM %s about digest %s: %s", sub.created_by, sub.id, slack_error(exc)
+            )

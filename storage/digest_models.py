@@ -78,6 +78,6 @@ class DigestRun(SQLModel, table=True):
     error: str | None = Field(default=None, sa_column=Column(Text))
     # Migration 0005. Thread replies already posted: a takeover continues, never reposts.
     parts_posted: int = Field(default=0)
-    # Every order the digest counted as lagging, order id -> LagKind bits: the next digest's
-    # "new since last" and "resolved since last" compare against it.
-    listed: dict[str, int] | None = Field(default=None, sa_column=Column(JSON))
+    # Every order the digest counted as lagging, {"ids": [...], "bits": [LagKind bits...]}:
+    # the next digest's "new since last" and "resolved since last" compare against it.
+    listed: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, false, or_, select
+from sqlalchemy import ColumnElement, DateTime, Row, String, and_, false, or_, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.lookups import DUE, OrderFilter, order_condition
@@ -32,6 +32,10 @@ DIGEST_COLUMNS = (
     "last_activity_at",
     "last_contact_at",
     "snoozed_until",
+)
+
+_TIMESTAMPS = frozenset(
+    {"ordered_at", "eta_changed_at", "last_activity_at", "last_contact_at", "snoozed_until"}
 )
 
 
@@ -66,14 +70,27 @@ def _kind_conditions(bounds: LagBounds) -> list[ColumnElement[bool]]:
     return [conditions[kind] for kind in sorted(bounds.kinds)]
 
 
-def candidate_query(where: OrderFilter, bounds: LagBounds) -> Any:
+def candidate_query(where: OrderFilter, bounds: LagBounds, dialect: str) -> Any:
     """The SELECT (also for EXPLAIN): open orders matching `where` that may lag by a kind."""
     kinds = _kind_conditions(bounds)
     parts = [order_condition(where), or_(*kinds) if kinds else false()]
     if bounds.min_age_before is not None:
         parts.append(ORDERS.c.ordered_at < bounds.min_age_before)
-    columns = [ORDERS.c[name] for name in DIGEST_COLUMNS]
+    columns = [_selected(name, dialect) for name in DIGEST_COLUMNS]
     return select(*columns).where(*parts)
+
+
+def _selected(name: str, dialect: str) -> Any:
+    column = ORDERS.c[name]
+    if name not in _TIMESTAMPS:
+        return column
+    # UTCDateTime makes each value aware with a Python call per value; for tens of thousands
+    # of rows the drivers do it faster: asyncpg returns timestamptz aware in UTC already, and
+    # SQLite's stored UTC text parses aware in one C call once it carries its offset.
+    if dialect == "sqlite":
+        text = type_coerce(column, String).concat("+00:00")
+        return type_coerce(text, DateTime(timezone=True)).label(name)
+    return type_coerce(column, DateTime(timezone=True)).label(name)
 
 
 async def lagging_candidates(
@@ -82,4 +99,5 @@ async def lagging_candidates(
     """Open orders that may be lagging, snoozed ones included (a digest counts them)."""
     # On the connection, not the ORM session: plain rows skip the ORM's per-row bookkeeping.
     connection = await session.connection()
-    return (await connection.execute(candidate_query(where, bounds))).all()
+    query = candidate_query(where, bounds, connection.dialect.name)
+    return (await connection.execute(query)).all()

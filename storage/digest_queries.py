@@ -87,7 +87,7 @@ async def run_progress(session: AsyncSession, run_id: int) -> tuple[str | None, 
     return row.message_ts, int(row.parts_posted)
 
 
-async def last_listed(session: AsyncSession, subscription_id: int) -> dict[str, int] | None:
+async def last_listed(session: AsyncSession, subscription_id: int) -> dict[str, Any] | None:
     """What the subscription's latest delivered digest counted as lagging (None: no digest yet)."""
     query = (
         select(RUNS.c.listed)
@@ -99,7 +99,7 @@ async def last_listed(session: AsyncSession, subscription_id: int) -> dict[str, 
         .order_by(RUNS.c.scheduled_at.desc(), RUNS.c.id.desc())
         .limit(1)
     )
-    listed: dict[str, int] | None = (await session.execute(query)).scalar_one_or_none()
+    listed: dict[str, Any] | None = (await session.execute(query)).scalar_one_or_none()
     return listed
 
 

@@ -47,11 +47,11 @@ def content_of(
     *,
     grouping: Grouping = Grouping.OWNER,
     limit: int | None = None,
-    previous: dict[str, int] | None = None,
+    previous: dict[int, int] | None = None,
     only_changes: bool = False,
 ) -> DigestContent:
     reasons = (LagKind.OVERDUE, LagKind.SLIPPED, LagKind.NOT_TOLD, LagKind.AGING)
-    rows = [DigestRow(o, reasons, 23, previous is not None) for o in orders]
+    rows = [DigestRow(o, reasons, 23, previous is not None, True, o.due) for o in orders]
     how = Assembly(grouping, only_changes, limit, previous, frozenset(), TODAY, NOW)
     return assemble(rows, how)
 
@@ -127,7 +127,7 @@ def test_digest_capped_by_max_rows_counts_the_rest_and_offers_to_post_all():
 
 def test_digest_header_counts_lagging_new_resolved_customers_not_told_and_snoozed():
     orders = [digest_order(n, customer=f"C{n % 2}") for n in range(1, 6)]
-    previous = {"1": 1, "99": 1, "98": 1}
+    previous = {1: 1, 99: 1, 98: 1}
     content = content_of(orders, previous=previous)
 
     [payload] = sent(build_digest(content, DigestHeading(scope="team emea"), UTC))
@@ -226,7 +226,7 @@ def test_empty_digest_says_nothing_is_lagging():
 
 def test_only_changes_digest_says_how_many_of_the_lagging_changed():
     orders = [digest_order(n) for n in range(1, 4)]
-    previous = {"1": 0, "2": 0}
+    previous = {1: 0, 2: 0}
 
     [payload] = sent(
         build_digest(content_of(orders, previous=previous, only_changes=True), DigestHeading(), UTC)

@@ -11,16 +11,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime, tzinfo
 
-import aiohttp
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.digest import DigestHeading, build_digest
-from bot.blocks.digest_notices import delivery_problem, digest_scope
-from bot.posting import DigestPoster, is_transient, slack_error
+from bot.posting import DigestSender
 from bot.services.container import Services
-from bot.services.digests.delivery import CHANNEL_ERRORS, Delivery, due_slot, schedule_of
+from bot.services.digests.delivery import Delivery, due_slot, schedule_of
 from bot.services.errors import InvalidInput
 from bot.services.schedule import SlotTrigger
 
@@ -28,15 +24,6 @@ log = logging.getLogger(__name__)
 JOB_PREFIX = "digest-"
 SWEEP_JOB = "digest-sweep"
 SWEEP_SECONDS = 60
-
-
-def heading_for(delivery: Delivery) -> DigestHeading:
-    """The digest's title line as its subscription describes it."""
-    sub = delivery.subscription
-    show_all = str(sub.id) if delivery.content.more else None
-    return DigestHeading(
-        scope=digest_scope(sub), test=delivery.test, show_all=show_all, max_rows=sub.max_rows
-    )
 
 
 class DigestJobs:
@@ -50,14 +37,15 @@ class DigestJobs:
         zone: tzinfo | None = None,
     ) -> None:
         self._deliveries = services.digests.deliveries
+        self._subscriptions = services.digests.subscriptions
         self._clock = services.clock
-        self._zone = zone or services.orders.zone
         self._scheduler = scheduler
-        self.poster = DigestPoster(client)
+        self.sender = DigestSender(self._deliveries, client, zone or services.orders.zone)
         self._scheduled: dict[str, tuple[str, str, str, int]] = {}
 
     async def start(self) -> None:
         """Schedule every subscription, deliver what is due or abandoned, start the sweep."""
+        self._subscriptions.on_change(self.sync)  # this process's own changes apply at once
         await self.sync()
         await self.recover(missed=True)
         if self._scheduler is not None:
@@ -132,46 +120,4 @@ class DigestJobs:
 
     async def post(self, delivery: Delivery) -> str | None:
         """Post (or skip) one delivery; returns Slack's error code when it failed."""
-        if delivery.skip:
-            await self._deliveries.delivered(delivery, None)
-            return None
-        messages = build_digest(delivery.content, heading_for(delivery), self._zone)
-
-        async def progress(parent: str, posted: int) -> None:
-            await self._deliveries.progress(delivery, parent, posted)
-
-        try:
-            ts = await self.poster.post(
-                delivery.subscription.channel_id, messages, thread_ts=delivery.message_ts,
-                already=delivery.parts_posted, progress=progress,
-            )  # fmt: skip
-        except SlackApiError as exc:
-            return await self._refused(delivery, exc)
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            await self._deliveries.interrupted(delivery, f"unreachable: {type(exc).__name__}")
-            log.warning("digest %s: Slack unreachable (%s)", delivery.subscription.id, exc)
-            return "unreachable"
-        await self._deliveries.delivered(delivery, ts)
-        return None
-
-    async def _refused(self, delivery: Delivery, exc: SlackApiError) -> str:
-        error = slack_error(exc)
-        sub = delivery.subscription
-        if is_transient(exc):
-            log.warning("digest %s: Slack said %s; the slot is retried", sub.id, error)
-            await self._deliveries.interrupted(delivery, error)
-            return error
-        log.error("digest %s to %s: Slack refused it (%s)", sub.id, sub.channel_id, error)
-        news = await self._deliveries.failed(delivery, error)
-        if news and error in CHANNEL_ERRORS and not delivery.test:
-            await self._tell_creator(delivery, error)
-        return error
-
-    async def _tell_creator(self, delivery: Delivery, error: str) -> None:
-        sub = delivery.subscription
-        try:
-            await self.poster.tell(sub.created_by, delivery_problem(sub, error))
-        except SlackApiError as exc:
-            log.warning(
-                "cannot DM %s about digest %s: %s", sub.created_by, sub.id, slack_error(exc)
-            )
+        return await self.sender.send(delivery)

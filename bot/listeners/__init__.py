@@ -8,6 +8,8 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.listeners.background import Background
 from bot.listeners.commands import BacklogCommand
+from bot.listeners.digest_rows import DigestRows
+from bot.listeners.digests import DigestCommands
 from bot.listeners.follow_up_actions import FollowUpActions
 from bot.listeners.lookup import OrderLookup
 from bot.listeners.menu_saves import MenuSaves
@@ -41,5 +43,7 @@ def register_listeners(
     MenuSaves(services, background).register(registry)
     FollowUpActions(services, background).register(registry)
     TextActions(services, router, background)
+    DigestCommands(services, router, background).register(registry)
+    DigestRows(services, background).register(registry)
     BacklogCommand(router).register(registry)
     return Registered(registry, router, background)

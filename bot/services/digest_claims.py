@@ -14,6 +14,7 @@ import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -78,7 +79,7 @@ class DigestClaims:
         return Claim(run_id, subscription_id, slot_key, takeover=True) if run_id else None
 
     async def posted(
-        self, claim: Claim, message_ts: str, listed: Mapping[str, int] | None = None
+        self, claim: Claim, message_ts: str, listed: Mapping[str, Any] | None = None
     ) -> bool:
         """Mark the slot delivered; False if this process no longer held the claim."""
         values = {
@@ -89,7 +90,7 @@ class DigestClaims:
         }
         return await self._finish(claim, values)
 
-    async def skipped(self, claim: Claim, listed: Mapping[str, int]) -> bool:
+    async def skipped(self, claim: Claim, listed: Mapping[str, Any]) -> bool:
         """Mark the slot done without a message (an empty digest the subscription skips)."""
         values = {"status": RunStatus.SKIPPED.value, "posted_at": self._clock()}
         return await self._finish(claim, {**values, "listed": dict(listed)})

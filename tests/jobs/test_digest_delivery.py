@@ -60,7 +60,7 @@ async def test_due_digest_is_posted_once_and_recorded(services: Services, fake_s
     [run] = await runs(services)
     assert (run.slot_key, run.status) == (SLOT, RunStatus.POSTED)
     assert run.message_ts is not None and run.parts_posted == 1
-    assert run.listed is not None and set(run.listed) == {str(i) for i in ids.values()}
+    assert run.listed is not None and set(run.listed["ids"]) == set(ids.values())
     assert (await subscription(services, sub.id)).last_success_at == NOW
 
 

@@ -21,7 +21,7 @@ def composer(services: Services, rules: LagRules | None = None) -> DigestCompose
 async def compose(
     services: Services,
     spec: DigestSpec | None = None,
-    previous: dict[str, int] | None = None,
+    previous: dict[int, int] | None = None,
     limit: int | None = None,
 ) -> DigestContent:
     return await composer(services).compose(spec or DigestSpec(), previous, limit)
@@ -179,9 +179,7 @@ async def test_digest_counts_new_and_resolved_against_the_previous_snapshot(serv
         ],
     )  # fmt: skip
     bits = reason_bits((LagKind.OVERDUE,))
-    previous = {
-        str(ids[name]): bits for name in ("SO-STILL", "SO-FIXED", "SO-CLOSED", "SO-SNOOZED")
-    }
+    previous = {ids[name]: bits for name in ("SO-STILL", "SO-FIXED", "SO-CLOSED", "SO-SNOOZED")}
 
     content = await compose(services, previous=previous)
 
@@ -190,7 +188,7 @@ async def test_digest_counts_new_and_resolved_against_the_previous_snapshot(serv
         "SO-NEW": True,
         "SO-STILL": False,
     }
-    assert set(content.snapshot) == {str(ids["SO-STILL"]), str(ids["SO-NEW"])}
+    assert set(content.snapshot) == {ids["SO-STILL"], ids["SO-NEW"]}
 
 
 async def test_digest_counts_customers_not_told_once_per_customer(services: Services):
@@ -299,7 +297,7 @@ async def test_only_changes_lists_new_orders_and_new_reasons_but_counts_everythi
         ],
     )
     before = reason_bits(OVERDUE_REASONS)
-    previous = {str(ids["SO-SAME"]): before, str(ids["SO-WORSE"]): before}
+    previous = {ids["SO-SAME"]: before, ids["SO-WORSE"]: before}
 
     content = await compose(services, DigestSpec(only_changes=True), previous)
 
@@ -309,7 +307,7 @@ async def test_only_changes_lists_new_orders_and_new_reasons_but_counts_everythi
 
 async def test_only_changes_with_nothing_new_is_empty(services: Services):
     ids = await add_orders(services, [overdue("SO-SAME")])
-    previous = {str(ids["SO-SAME"]): reason_bits(OVERDUE_REASONS)}
+    previous = {ids["SO-SAME"]: reason_bits(OVERDUE_REASONS)}
 
     content = await compose(services, DigestSpec(only_changes=True), previous)
 
@@ -345,3 +343,12 @@ async def test_digest_counts_business_days_without_the_team_holidays(services: S
     )
 
     assert listed(content) == ["SO-APAC"]
+
+
+async def test_customers_not_told_count_whatever_kinds_the_digest_lists(services: Services):
+    await add_orders(services, [overdue("SO-1", customer="Acme"), overdue("SO-2", customer="Beta")])
+
+    content = await compose(services, DigestSpec(kinds=frozenset({LagKind.OVERDUE})))
+
+    assert [row.reasons for row in content.rows()] == [(LagKind.OVERDUE,), (LagKind.OVERDUE,)]
+    assert (content.counts.not_told_orders, content.counts.not_told_customers) == (2, 2)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.services.digest_claims import DigestClaims
 from bot.services.digests.composer import DigestComposer
 from bot.services.digests.delivery import DigestDeliveries
+from bot.services.digests.subscriptions import DigestSubscriptions
 from bot.services.lagging import LagRules
 
 
@@ -20,6 +21,7 @@ class Digests:
 
     composer: DigestComposer
     deliveries: DigestDeliveries
+    subscriptions: DigestSubscriptions
 
 
 def build_digests(
@@ -32,4 +34,8 @@ def build_digests(
     """Digest services on one database; `owner` names this process in delivery claims."""
     composer = DigestComposer(sessions, clock, zone, rules)
     claims = DigestClaims(sessions, clock, owner)
-    return Digests(composer, DigestDeliveries(sessions, clock, composer, claims))
+    return Digests(
+        composer,
+        DigestDeliveries(sessions, clock, composer, claims),
+        DigestSubscriptions(sessions, clock, composer),
+    )

@@ -7,6 +7,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from operator import attrgetter
+from typing import NamedTuple
 
 from bot.services.digests.spec import Grouping
 from bot.services.lagging import LagKind
@@ -24,9 +26,11 @@ def reason_bits(reasons: tuple[LagKind, ...]) -> int:
     return bits
 
 
-@dataclass(frozen=True, slots=True)
-class DigestOrder:
-    """The columns of an order a digest reads (the lag rules' OrderFacts, and what rows show)."""
+class DigestOrder(NamedTuple):
+    """The columns of an order a digest reads (the lag rules' OrderFacts, and what rows show).
+
+    A named tuple: a digest builds tens of thousands of them straight from database rows.
+    """
 
     id: int
     external_id: str
@@ -50,14 +54,15 @@ class DigestOrder:
         return self.current_eta or self.promised_date
 
 
-@dataclass(frozen=True, slots=True)
-class DigestRow:
+class DigestRow(NamedTuple):
     """One lagging order and why the digest lists it."""
 
     order: DigestOrder
     reasons: tuple[LagKind, ...]  # the subscription's kinds among the order's lag reasons
     age_days: int  # business days since it was ordered
     new: bool  # not lagging in the previous digest
+    not_told: bool  # the customer has not heard of the current ETA (whatever kinds are listed)
+    due: date  # the order's ETA, else its promise: rows sort by it
 
 
 @dataclass(frozen=True)
@@ -100,7 +105,7 @@ class DigestContent:
     more: int  # rows that qualified but were not listed (max rows), counted not dropped
     only_changes: bool
     candidates: int  # rows eligible for listing: every lagging order, or only the changed ones
-    snapshot: dict[str, int]  # order id -> reason bits: what the next digest compares with
+    snapshot: dict[int, int]  # order id -> reason bits: what the next digest compares with
     today: date
     generated_at: datetime
 
@@ -125,16 +130,16 @@ class Assembly:
     grouping: Grouping
     only_changes: bool
     limit: int | None  # None: list every row
-    previous: Mapping[str, int] | None
-    snoozed: frozenset[str]  # ids of orders that would be lagging but are snoozed
+    previous: Mapping[int, int] | None
+    snoozed: frozenset[int]  # ids of orders that would be lagging but are snoozed
     today: date
     generated_at: datetime
 
 
 def assemble(rows: list[DigestRow], how: Assembly) -> DigestContent:
     """Counts over every lagging row; the listed rows capped, most overdue first, grouped."""
-    rows.sort(key=lambda r: (r.order.due, r.order.external_id))
-    snapshot = {str(r.order.id): reason_bits(r.reasons) for r in rows}
+    rows.sort(key=attrgetter("due", "order.external_id"))
+    snapshot = {r.order.id: reason_bits(r.reasons) for r in rows}
     eligible = [r for r in rows if _changed(r, how.previous)] if how.only_changes else rows
     shown = eligible if how.limit is None else eligible[: how.limit]
     return DigestContent(
@@ -151,16 +156,16 @@ def assemble(rows: list[DigestRow], how: Assembly) -> DigestContent:
     )
 
 
-def _changed(row: DigestRow, previous: Mapping[str, int] | None) -> bool:
+def _changed(row: DigestRow, previous: Mapping[int, int] | None) -> bool:
     """New since the last digest, or lagging for a reason it did not have then."""
     if previous is None:
         return True
-    before = previous.get(str(row.order.id))
+    before = previous.get(row.order.id)
     return before is None or bool(reason_bits(row.reasons) & ~before)
 
 
-def _counts(rows: list[DigestRow], snapshot: dict[str, int], how: Assembly) -> DigestCounts:
-    not_told = [r for r in rows if LagKind.NOT_TOLD in r.reasons]
+def _counts(rows: list[DigestRow], snapshot: dict[int, int], how: Assembly) -> DigestCounts:
+    not_told = [r for r in rows if r.not_told]
     previous = how.previous
     return DigestCounts(
         lagging=len(rows),
@@ -196,6 +201,18 @@ def clusters(rows: list[DigestRow]) -> list[Cluster]:
     """Suppliers and SKUs shared by CLUSTER_MIN or more lagging orders, biggest first."""
     found: list[Cluster] = []
     for name in ("supplier", "sku"):
-        counts = Counter(getattr(row.order, name) for row in rows)
+        counts = Counter(map(attrgetter(f"order.{name}"), rows))
         found += [Cluster(name, v, n) for v, n in counts.items() if v and n >= CLUSTER_MIN]
     return sorted(found, key=lambda c: (-c.count, c.field, c.name))
+
+
+def snapshot_json(snapshot: Mapping[int, int]) -> dict[str, list[int]]:
+    """The snapshot as stored with a run: two parallel lists (JSON keys would be strings)."""
+    return {"ids": list(snapshot), "bits": list(snapshot.values())}
+
+
+def snapshot_from_json(data: Mapping[str, list[int]] | None) -> dict[int, int] | None:
+    """A stored snapshot back as order id -> reason bits (None: no digest yet)."""
+    if data is None:
+        return None
+    return dict(zip(data.get("ids", []), data.get("bits", []), strict=True))

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.digest_claims import LEASE, Claim, DigestClaims
 from bot.services.digests.composer import DigestComposer
-from bot.services.digests.content import DigestContent
+from bot.services.digests.content import DigestContent, snapshot_from_json, snapshot_json
 from bot.services.digests.spec import DigestSpec
 from bot.services.schedule import DigestSchedule, Slot, next_slots
 from storage import digest_queries, digest_subscriptions
@@ -127,7 +127,7 @@ class DigestDeliveries:
         """Posted (or skipped when `message_ts` is None): the snapshot becomes the baseline."""
         if delivery.claim is None:
             return
-        snapshot = delivery.content.snapshot
+        snapshot = snapshot_json(delivery.content.snapshot)
         if message_ts is None:
             await self.claims.skipped(delivery.claim, snapshot)
         else:
@@ -177,7 +177,8 @@ class DigestDeliveries:
     async def _compose(self, subscription: DigestSubscription, limit: int) -> DigestContent:
         assert subscription.id is not None
         async with self._sessions() as session:
-            previous = await digest_queries.last_listed(session, subscription.id)
+            stored = await digest_queries.last_listed(session, subscription.id)
+        previous = snapshot_from_json(stored)
         return await self._composer.compose(DigestSpec.of(subscription), previous, limit)
 
     async def _load(self, subscription_id: int) -> DigestSubscription | None:

@@ -93,10 +93,10 @@ class DigestSpec:
     def __post_init__(self) -> None:
         if not self.kinds:
             raise InvalidInput("kinds", "Pick at least one reason an order counts as lagging.")
-        _check_range("min_age", self.min_age_days, 0, MAX_DAYS_LIMIT, "Minimum age")
-        _check_range("max_rows", self.max_rows, 1, MAX_ROWS_LIMIT, "Max rows")
-        _check_range("stale_after", self.stale_after, 1, MAX_DAYS_LIMIT, "Stale after")
-        _check_range("aging_after", self.aging_after, 1, MAX_DAYS_LIMIT, "Aging after")
+        check_number("min_age", self.min_age_days)
+        check_number("max_rows", self.max_rows)
+        check_number("stale_after", self.stale_after)
+        check_number("aging_after", self.aging_after)
 
     @classmethod
     def of(cls, subscription: DigestSubscription) -> DigestSpec:
@@ -126,6 +126,18 @@ class DigestSpec:
         }
 
 
-def _check_range(name: str, value: int, low: int, high: int, label: str) -> None:
+# Each number a spec holds: (lowest, highest, name for people).
+NUMBERS = {
+    "min_age": (0, MAX_DAYS_LIMIT, "Minimum age"),
+    "max_rows": (1, MAX_ROWS_LIMIT, "Max rows"),
+    "stale_after": (1, MAX_DAYS_LIMIT, "Stale after"),
+    "aging_after": (1, MAX_DAYS_LIMIT, "Aging after"),
+}
+
+
+def check_number(name: str, value: int) -> int:
+    """`value`, or InvalidInput(name) when it is outside the field's range."""
+    low, high, label = NUMBERS[name]
     if not low <= value <= high:
         raise InvalidInput(name, f"{label} must be a whole number from {low} to {high}.")
+    return value
