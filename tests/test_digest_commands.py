@@ -59,8 +59,9 @@ async def stored(services: Services) -> list[DigestSubscription]:
 
 
 def block(view: dict[str, Any], block_id: str) -> dict[str, Any]:
-    [found] = [b for b in view["blocks"] if b.get("block_id") == block_id]
-    return found
+    found: list[dict[str, Any]] = [b for b in view["blocks"] if b.get("block_id") == block_id]
+    assert len(found) == 1, f"{block_id} appears {len(found)} times"
+    return found[0]
 
 
 async def open_add(bot: RunningBot, requests: SlackRequests, user: str = REP) -> dict[str, Any]:
