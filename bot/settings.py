@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.services.lagging import LagRules
 from bot.services.roles import Role, RoleBook
 from bot.services.teams import TeamChannels
 
@@ -41,6 +43,7 @@ class Settings(BaseSettings):
     team_channels: Annotated[dict[str, str], NoDecode] = Field(
         default_factory=dict, alias="TEAM_CHANNELS"
     )
+    backlog_holidays: str = Field(default="", alias="BACKLOG_HOLIDAYS")
 
     @field_validator("backlog_timezone")
     @classmethod
@@ -79,6 +82,12 @@ class Settings(BaseSettings):
     def _team_channels(cls, value: Any) -> Any:
         return parse_team_channels(value) if isinstance(value, str) else value
 
+    @field_validator("backlog_holidays")
+    @classmethod
+    def _holidays(cls, value: str) -> str:
+        parse_holidays(value)  # fails with a message naming the bad entry
+        return value
+
     @field_validator("slack_api_url")
     @classmethod
     def _trailing_slash(cls, value: str) -> str:
@@ -97,6 +106,12 @@ class Settings(BaseSettings):
             viewers=self.backlog_viewers,
             default=self.backlog_default_role,
         )
+
+    @property
+    def lag_rules(self) -> LagRules:
+        """The lag rules' business days: weekends and BACKLOG_HOLIDAYS are not counted."""
+        shared, per_team = parse_holidays(self.backlog_holidays)
+        return LagRules(holidays=shared, team_holidays=per_team)
 
     @property
     def teams(self) -> TeamChannels:
@@ -131,3 +146,23 @@ def parse_team_channels(text: str) -> dict[str, str]:
             raise ValueError(f"team {team!r} is listed twice")
         channels[team.lower()] = channel
     return channels
+
+
+def parse_holidays(text: str) -> tuple[frozenset[date], dict[str, frozenset[date]]]:
+    """Read "2026-12-25, emea:2026-12-08" into holidays for everyone and per team."""
+    shared: set[date] = set()
+    per_team: dict[str, set[date]] = {}
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        team, sep, day = item.rpartition(":")
+        try:
+            parsed = date.fromisoformat(day.strip())
+        except ValueError:
+            raise ValueError(
+                f"{item!r} is not a holiday; use YYYY-MM-DD or TEAM:YYYY-MM-DD"
+            ) from None
+        if sep and not team.strip():
+            raise ValueError(f"{item!r} names no team before ':'")
+        (per_team.setdefault(team.strip().lower(), set()) if sep else shared).add(parsed)
+    return frozenset(shared), {team: frozenset(days) for team, days in per_team.items()}

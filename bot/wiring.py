@@ -14,4 +14,5 @@ def services_from(settings: Settings) -> Services:
         zone=settings.timezone,
         roles=settings.roles,
         team_channels=settings.team_channels,
+        rules=settings.lag_rules,
     )

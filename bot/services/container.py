@@ -12,6 +12,7 @@ from bot.services.actions import OrderActions
 from bot.services.digests import Digests, build_digests
 from bot.services.health import HealthService
 from bot.services.importer.service import ImportService
+from bot.services.lagging import LagRules
 from bot.services.orders import OrderReader
 from bot.services.roles import RoleBook
 from bot.services.teams import TeamChannels
@@ -53,10 +54,12 @@ def build_services(
     zone: tzinfo = UTC,
     roles: RoleBook | None = None,
     team_channels: Mapping[str, str] | None = None,
+    rules: LagRules | None = None,
 ) -> Services:
     """Wire the services to one database; `zone` decides what "today" is for the rules.
 
-    Without `roles` everyone is a rep; without `team_channels` no order gets a thread.
+    Without `roles` everyone is a rep; without `team_channels` no order gets a thread;
+    without `rules` the lag rules' defaults apply (no holidays).
     """
     engine = create_engine(database_url, schema=schema)
     sessions = session_factory(engine)
@@ -67,9 +70,9 @@ def build_services(
         clock=clock,
         health=HealthService(sessions),
         importer=ImportService(engine, sessions, clock),
-        orders=OrderReader(sessions, clock, zone),
+        orders=OrderReader(sessions, clock, zone, rules),
         actions=OrderActions(sessions, clock, zone, roles),
         roles=roles,
         teams=TeamChannels(dict(team_channels or {})),
-        digests=build_digests(sessions, clock, zone),
+        digests=build_digests(sessions, clock, zone, rules),
     )
