@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -138,10 +139,9 @@ class Assembly:
 
 def assemble(rows: list[DigestRow], how: Assembly) -> DigestContent:
     """Counts over every lagging row; the listed rows capped, most overdue first, grouped."""
-    rows.sort(key=attrgetter("due", "order.external_id"))
     snapshot = {r.order.id: reason_bits(r.reasons) for r in rows}
     eligible = [r for r in rows if _changed(r, how.previous)] if how.only_changes else rows
-    shown = eligible if how.limit is None else eligible[: how.limit]
+    shown = _most_overdue(eligible, how.limit)
     return DigestContent(
         counts=_counts(rows, snapshot, how),
         grouping=how.grouping,
@@ -154,6 +154,16 @@ def assemble(rows: list[DigestRow], how: Assembly) -> DigestContent:
         today=how.today,
         generated_at=how.generated_at,
     )
+
+
+def _most_overdue(rows: list[DigestRow], limit: int | None) -> list[DigestRow]:
+    """The first `limit` rows by due date, then id; only those are sorted (a digest lists a few
+    hundred of tens of thousands).
+    """
+    key = attrgetter("due", "order.external_id")
+    if limit is None or limit >= len(rows):
+        return sorted(rows, key=key)
+    return heapq.nsmallest(limit, rows, key=key)
 
 
 def _changed(row: DigestRow, previous: Mapping[int, int] | None) -> bool:
