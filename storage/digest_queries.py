@@ -73,10 +73,17 @@ async def finish_run(
 
 
 async def record_progress(
-    session: AsyncSession, run_id: int, owner: str, message_ts: str, parts_posted: int
+    session: AsyncSession,
+    run_id: int,
+    owner: str,
+    message_ts: str,
+    parts_posted: int,
+    now: datetime,
 ) -> bool:
-    """Note how far posting got (main message ts, messages posted), if `owner` holds the claim."""
-    values = {"message_ts": message_ts, "parts_posted": parts_posted}
+    """Note how far posting got, if `owner` still holds the claim; progress renews the lease
+    (claimed_at), so a long thread is not taken over while it is being posted.
+    """
+    values = {"message_ts": message_ts, "parts_posted": parts_posted, "claimed_at": now}
     return await finish_run(session, run_id, owner, values)
 
 

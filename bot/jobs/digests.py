@@ -9,7 +9,7 @@ a digest does, or Slack answers, escapes a job: failures are recorded on the sub
 from __future__ import annotations
 
 import logging
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_sdk.web.async_client import AsyncWebClient
@@ -23,6 +23,7 @@ from bot.services.schedule import SlotTrigger
 log = logging.getLogger(__name__)
 JOB_PREFIX = "digest-"
 SWEEP_JOB = "digest-sweep"
+RECOVERY_JOB = "digest-recovery"
 SWEEP_SECONDS = 60
 
 
@@ -47,11 +48,17 @@ class DigestJobs:
         """Schedule every subscription, deliver what is due or abandoned, start the sweep."""
         self._subscriptions.on_change(self.sync)  # this process's own changes apply at once
         await self.sync()
-        await self.recover(missed=True)
-        if self._scheduler is not None:
-            self._scheduler.add_job(
-                self.sweep, "interval", seconds=SWEEP_SECONDS, id=SWEEP_JOB, replace_existing=True
-            )
+        if self._scheduler is None:
+            await self.recover(missed=True)
+            return
+        # Recovery may post long digests: it runs beside serving Slack, not before it.
+        self._scheduler.add_job(
+            self.recover, kwargs={"missed": True}, id=RECOVERY_JOB, replace_existing=True,
+            next_run_time=datetime.now(UTC),
+        )  # fmt: skip
+        self._scheduler.add_job(
+            self.sweep, "interval", seconds=SWEEP_SECONDS, id=SWEEP_JOB, replace_existing=True
+        )
 
     async def sweep(self) -> None:
         """Pick up changes from other processes and take over abandoned slots."""

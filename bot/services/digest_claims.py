@@ -99,7 +99,7 @@ class DigestClaims:
         """Record that the main message and `parts_posted` messages in all are out."""
         async with self._sessions() as session, session.begin():
             return await digest_queries.record_progress(
-                session, claim.run_id, self.owner, message_ts, parts_posted
+                session, claim.run_id, self.owner, message_ts, parts_posted, self._clock()
             )
 
     async def progress_of(self, claim: Claim) -> tuple[str | None, int]:

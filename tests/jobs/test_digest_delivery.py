@@ -135,6 +135,24 @@ async def test_takeover_after_a_crash_mid_thread_posts_only_the_missing_parts(
     assert (run.status, run.message_ts) == (RunStatus.POSTED, "1700000000.000001")
 
 
+async def test_progress_renews_the_lease_so_a_long_thread_is_not_taken_over(
+    services: Services, clock: FixedClock, fake_slack: FakeSlack
+):
+    sub = await add_subscription(services)
+    slow = DigestClaims(services.sessions, clock, owner="slow:1")
+    claim = await slow.claim(sub.id or 0, SLOT, NOW, timedelta(hours=1))
+    assert claim is not None
+    clock.advance(minutes=4)
+    await slow.progress(claim, "1700000000.000001", 5)
+
+    clock.advance(minutes=2)  # 6 minutes after the claim, 2 after the last progress
+    await jobs(services, fake_slack).sweep()
+
+    assert posts_to(fake_slack) == []
+    [run] = await runs(services)
+    assert (run.claimed_by, run.parts_posted) == ("slow:1", 5)
+
+
 async def test_slot_missed_while_no_process_ran_is_posted_at_start_within_grace(
     services: Services, clock: FixedClock, fake_slack: FakeSlack
 ):

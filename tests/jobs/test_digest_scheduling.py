@@ -11,7 +11,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.digest import DigestMessage
-from bot.jobs.digests import SWEEP_JOB, DigestJobs
+from bot.jobs.digests import RECOVERY_JOB, SWEEP_JOB, DigestJobs
 from bot.posting import DigestPoster
 from bot.services.container import Services
 from bot.services.schedule import SlotTrigger, next_runs
@@ -29,7 +29,7 @@ async def scheduler() -> AsyncIterator[AsyncIOScheduler]:
 
 
 def digest_job_ids(scheduler: AsyncIOScheduler) -> set[str]:
-    return {job.id for job in scheduler.get_jobs() if job.id != SWEEP_JOB}
+    return {job.id for job in scheduler.get_jobs() if job.id not in (SWEEP_JOB, RECOVERY_JOB)}
 
 
 async def test_start_schedules_each_active_subscription_in_its_own_zone(
