@@ -345,3 +345,29 @@ async def test_fall_back_repeated_time_posts_once_at_its_first_occurrence(
     assert len(main_posts(fake_slack)) == 1
     [run] = await runs(services)
     assert (run.slot_key, run.scheduled_at) == (key, datetime.fromisoformat(first))
+
+
+async def test_digest_of_2000_lagging_orders_reaches_slack_whole_within_its_limits(
+    services: Services, fake_slack: FakeSlack
+):
+    ids = await add_orders(
+        services,
+        [overdue(f"SO-{n:05d}", owner=f"U{n % 30:08d}", supplier=f"S{n % 7}") for n in range(2000)],
+    )
+    sub = await add_subscription(services, max_rows=2000)
+
+    await jobs(services, fake_slack).run_due(sub.id or 0)
+
+    posted = posts_to(fake_slack)  # the fake refuses any message past Slack's limits
+    prefix = "digest_row:"
+    listed = [
+        int(block["block_id"][len(prefix) :])
+        for call in posted
+        for block in call.args["blocks"]
+        if block.get("block_id", "").startswith(prefix)
+    ]
+    assert sorted(listed) == sorted(ids.values())
+    [run] = await runs(services)
+    assert (run.status, run.parts_posted) == (RunStatus.POSTED, len(posted))
+    assert {call.args.get("thread_ts") for call in posted[1:]} == {run.message_ts}
+    assert posted[-1].args["text"].startswith(f"Part {len(posted)}/{len(posted)}")
