@@ -34,6 +34,7 @@ def generate(path: Path, rows: int, seed: int = 7) -> Path:
     if path.exists() and marker.exists() and marker.read_text() == stamp:
         return path
     rng = random.Random(seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)

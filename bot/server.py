@@ -15,8 +15,12 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.app import build_app
+from bot.delivery.alerts import AlertDelivery
+from bot.jobs.alerts import AlertJob, schedule_alerts
 from bot.jobs.digests import DigestJobs
+from bot.jobs.feedback_digest import FeedbackDigestJob, schedule_feedback_digests
 from bot.jobs.role_groups import RoleGroupRefresh, schedule_role_groups
+from bot.jobs.sync import SyncJob, schedule_sync
 from bot.services.container import Services
 from bot.settings import Settings
 from bot.web import build_web
@@ -40,20 +44,30 @@ async def serve(settings: Settings, host: str, port: int) -> None:
             app = build_app(settings, services, session)
             refresh = RoleGroupRefresh(services.roles, app.client)
             schedule_role_groups(scheduler, refresh, services.clock())
+            feedback_reports = FeedbackDigestJob(services, app.client)
+            schedule_feedback_digests(scheduler, feedback_reports, services.clock())
+            delivery = AlertDelivery(services.alerts, services.actions, app.client)
+            schedule_alerts(scheduler, AlertJob(services.alerts, delivery), services.clock())
+            if services.sync.configured:
+                job = SyncJob(services.sync, app.client, services.roles)
+                schedule_sync(scheduler, job, settings.upstream_interval_minutes, services.clock())
             await DigestJobs(services, app.client, scheduler, settings.timezone).start()
             if settings.socket_mode:
                 await _serve_socket_mode(app, settings)
             else:
-                await _serve_http(app, services, host, port)
+                await _serve_http(app, services, settings, host, port)
     finally:
         scheduler.shutdown(wait=False)
         await services.close()
     log.info("stopped")
 
 
-async def _serve_http(app: AsyncApp, services: Services, host: str, port: int) -> None:
+async def _serve_http(
+    app: AsyncApp, services: Services, settings: Settings, host: str, port: int
+) -> None:
+    token = settings.backlog_api_token.get_secret_value() if settings.backlog_api_token else None
     config = uvicorn.Config(
-        build_web(app, services),
+        build_web(app, services, api_token=token),
         host=host,
         port=port,
         lifespan="off",

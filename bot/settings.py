@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.services.lagging import LagRules
+from bot.services.order_fields import ALL_FIELDS
 from bot.services.roles import Role, RoleBook
 from bot.services.teams import TeamChannels
+from storage.models import OrderStatus
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./backlog.db"
 README_SETUP_HINT = "see README.md, section 'Create the Slack app'"
 _ROLE_ID = re.compile(r"[UWS][A-Z0-9]{2,}")  # a user (U…, W… on Enterprise Grid) or user group
 _CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,}")  # a public (C…) or private (G…) channel
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # an HTTP token
 # Comma-separated lists, not JSON: pydantic-settings must hand them over undecoded.
 SlackIds = Annotated[frozenset[str], NoDecode]
 
@@ -44,6 +47,32 @@ class Settings(BaseSettings):
         default_factory=dict, alias="TEAM_CHANNELS"
     )
     backlog_holidays: str = Field(default="", alias="BACKLOG_HOLIDAYS")
+    helpdesk_webhook_url: str | None = Field(default=None, alias="HELPDESK_WEBHOOK_URL")
+    helpdesk_webhook_secret: SecretStr | None = Field(default=None, alias="HELPDESK_WEBHOOK_SECRET")
+    # Upstream sync (off without UPSTREAM_URL); README, section "Upstream sync".
+    upstream_url: str | None = Field(default=None, alias="UPSTREAM_URL")
+    upstream_token: SecretStr | None = Field(default=None, alias="UPSTREAM_TOKEN")
+    upstream_header: SecretStr | None = Field(default=None, alias="UPSTREAM_HEADER")
+    upstream_interval_minutes: int = Field(
+        default=15, ge=1, le=1440, alias="UPSTREAM_INTERVAL_MINUTES"
+    )
+    upstream_map: Annotated[dict[str, str], NoDecode] = Field(
+        default_factory=dict, alias="UPSTREAM_MAP"
+    )
+    upstream_status_map: Annotated[dict[str, OrderStatus], NoDecode] = Field(
+        default_factory=dict, alias="UPSTREAM_STATUS_MAP"
+    )
+    upstream_pagination: Literal["cursor", "page"] = Field(
+        default="cursor", alias="UPSTREAM_PAGINATION"
+    )
+    upstream_page_size: int = Field(default=100, ge=1, le=10_000, alias="UPSTREAM_PAGE_SIZE")
+    upstream_items_field: str = Field(default="orders", alias="UPSTREAM_ITEMS_FIELD")
+    upstream_cursor_field: str = Field(default="next_cursor", alias="UPSTREAM_CURSOR_FIELD")
+    upstream_since_param: str = Field(default="updated_since", alias="UPSTREAM_SINCE_PARAM")
+    upstream_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=300, alias="UPSTREAM_TIMEOUT_SECONDS"
+    )
+    upstream_retries: int = Field(default=3, ge=0, le=10, alias="UPSTREAM_RETRIES")
 
     @field_validator("backlog_timezone")
     @classmethod
@@ -82,6 +111,68 @@ class Settings(BaseSettings):
     def _team_channels(cls, value: Any) -> Any:
         return parse_team_channels(value) if isinstance(value, str) else value
 
+    @field_validator("helpdesk_webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.strip().startswith(("https://", "http://")):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _webhook_secret(self) -> Settings:
+        secret = self.helpdesk_webhook_secret
+        if self.helpdesk_webhook_url and (secret is None or not secret.get_secret_value()):
+            raise ValueError(
+                "HELPDESK_WEBHOOK_SECRET is required with HELPDESK_WEBHOOK_URL"
+                " (the webhook's requests are signed with it)"
+            )
+        return self
+
+    @field_validator("upstream_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.strip().lower().startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value.strip()
+
+    @field_validator("upstream_header")
+    @classmethod
+    def _header_line(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        name, sep, content = value.get_secret_value().partition(":")
+        if not sep or not _HEADER_NAME.fullmatch(name.strip()) or not content.strip():
+            raise ValueError("must be 'Header-Name: value' (e.g. X-Api-Key: secret)")
+        return value
+
+    @field_validator("upstream_map", mode="before")
+    @classmethod
+    def _upstream_map(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        mapping = parse_pairs(value, "FIELD=KEY (e.g. order_id=id,customer=customer.name)")
+        unknown = sorted(set(mapping) - set(ALL_FIELDS))
+        if unknown:
+            fields = ", ".join(ALL_FIELDS)
+            raise ValueError(f"unknown field(s) {', '.join(unknown)}; fields are: {fields}")
+        return mapping
+
+    @field_validator("upstream_status_map", mode="before")
+    @classmethod
+    def _upstream_statuses(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        mapping = parse_pairs(value, "VALUE=STATUS (e.g. In Transit=confirmed)")
+        known = {s.value for s in OrderStatus}
+        for label, status in mapping.items():
+            if status.lower() not in known:
+                raise ValueError(f"{label}={status}: the status must be one of {sorted(known)}")
+        return {label: status.lower() for label, status in mapping.items()}
+
     @field_validator("backlog_holidays")
     @classmethod
     def _holidays(cls, value: str) -> str:
@@ -118,6 +209,17 @@ class Settings(BaseSettings):
         return TeamChannels(self.team_channels)
 
     @property
+    def upstream_headers(self) -> dict[str, str]:
+        """The credentials to send upstream: a bearer token, a custom header, or both."""
+        headers: dict[str, str] = {}
+        if self.upstream_token and self.upstream_token.get_secret_value():
+            headers["Authorization"] = f"Bearer {self.upstream_token.get_secret_value()}"
+        if self.upstream_header:
+            name, _, content = self.upstream_header.get_secret_value().partition(":")
+            headers[name.strip()] = content.strip()
+        return headers
+
+    @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
 
@@ -146,6 +248,21 @@ def parse_team_channels(text: str) -> dict[str, str]:
             raise ValueError(f"team {team!r} is listed twice")
         channels[team.lower()] = channel
     return channels
+
+
+def parse_pairs(text: str, shape: str) -> dict[str, str]:
+    """Read "a=b,c=d" into {"a": "b", "c": "d"}; `shape` explains the format in errors."""
+    pairs: dict[str, str] = {}
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        key, sep, value = (piece.strip() for piece in item.partition("="))
+        if not sep or not key or not value:
+            raise ValueError(f"{item!r} is not {shape}")
+        if key in pairs:
+            raise ValueError(f"{key!r} is listed twice")
+        pairs[key] = value
+    return pairs
 
 
 def parse_holidays(text: str) -> tuple[frozenset[date], dict[str, frozenset[date]]]:

@@ -1,3 +1,10 @@
 """Storage: SQLModel tables, engine and sessions, named queries, Alembic migrations."""
 
-from storage import digest_models, models  # noqa: F401 - every table registers on the metadata
+# Every table registers on the metadata (Alembic compares against all of them).
+from storage import (  # noqa: F401
+    alert_models,
+    digest_models,
+    feedback_models,
+    ingest_models,
+    models,
+)

@@ -19,6 +19,11 @@ class DigestSubscription(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     channel_id: str = Field(max_length=32, index=True)
+    # "lagging" (the lagging-orders digest) or "feedback" (the weekly customer-feedback report).
+    kind: str = Field(
+        default="lagging",
+        sa_column=Column(String(16), nullable=False, server_default="lagging"),
+    )
     created_by: str = Field(max_length=32)  # Slack user id: told when delivery fails
     days: str = Field(max_length=64)  # "mon-fri"
     times: str = Field(max_length=128)  # "08:30,16:00" in `zone`

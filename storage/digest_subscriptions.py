@@ -11,18 +11,24 @@ from sqlmodel import col
 
 from storage.digest_models import DigestRun, DigestSubscription
 
+# The lagging-orders digest; the table also holds the weekly feedback reports (kind "feedback").
+LAGGING_KIND = "lagging"
+_LAGGING = col(DigestSubscription.kind) == LAGGING_KIND
+
 
 async def all_subscriptions(session: AsyncSession) -> list[DigestSubscription]:
-    """Every subscription, oldest first."""
-    query = select(DigestSubscription).order_by(col(DigestSubscription.id))
+    """Every lagging-orders digest subscription, oldest first."""
+    query = select(DigestSubscription).where(_LAGGING).order_by(col(DigestSubscription.id))
     return list((await session.execute(query)).scalars())
 
 
 async def subscription_by_id(
     session: AsyncSession, subscription_id: int
 ) -> DigestSubscription | None:
-    """One subscription, fresh from the database."""
-    query = select(DigestSubscription).where(col(DigestSubscription.id) == subscription_id)
+    """One lagging-orders digest subscription, fresh from the database."""
+    query = select(DigestSubscription).where(
+        col(DigestSubscription.id) == subscription_id, _LAGGING
+    )
     result = await session.execute(query.execution_options(populate_existing=True))
     return result.scalar_one_or_none()
 
@@ -33,7 +39,7 @@ async def update_subscription(
     """Set `values` on the subscription; False when it no longer exists."""
     statement = (
         update(DigestSubscription)
-        .where(col(DigestSubscription.id) == subscription_id)
+        .where(col(DigestSubscription.id) == subscription_id, _LAGGING)
         .values(**values)
     )
     result = cast(CursorResult[Any], await session.execute(statement))

@@ -40,7 +40,7 @@ def create_engine(raw_url: str, *, schema: str | None = None, **kwargs: Any) -> 
         # extra rollback on check-in is a wasted trip to SQLite's worker thread (~0.3 ms).
         kwargs.setdefault("pool_reset_on_return", None)
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", sqlite_pragmas)
         return engine
     connect_args: dict[str, Any] = {}
     if schema:
@@ -49,7 +49,7 @@ def create_engine(raw_url: str, *, schema: str | None = None, **kwargs: Any) -> 
     return create_async_engine(url, connect_args=connect_args, **kwargs)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets the digest and slash commands read while an import writes; foreign keys are off
     # by default in SQLite; busy_timeout makes a second writer wait instead of failing at once.
     cursor = dbapi_connection.cursor()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped
 from sqlmodel import col
 
 from storage.models import OPEN_STATUSES, Order, OrderEvent
@@ -44,6 +45,27 @@ async def open_orders(
         select(Order).where(condition).order_by(DUE, col(Order.external_id)).offset(offset)
     ).limit(limit)
     return list((await session.execute(query)).scalars()), int(total)
+
+
+async def scan_orders(
+    session: AsyncSession,
+    after: str | None,
+    statuses: Collection[str],
+    awake_at: datetime | None,
+    limit: int,
+) -> list[Order]:
+    """Orders by external id after `after`; `awake_at`: only open ones not snoozed past it."""
+    query = select(Order).order_by(col(Order.external_id)).limit(limit)
+    if after is not None:
+        query = query.where(col(Order.external_id) > after)
+    if statuses:
+        query = query.where(col(Order.status).in_(sorted(statuses)))
+    if awake_at is not None:
+        query = query.where(
+            col(Order.closed_at).is_(None),
+            or_(col(Order.snoozed_until).is_(None), col(Order.snoozed_until) <= awake_at),
+        )
+    return list((await session.execute(query)).scalars())
 
 
 def order_condition(where: OrderFilter) -> ColumnElement[bool]:
@@ -93,37 +115,46 @@ async def events_of(
     return list((await session.execute(query)).scalars())
 
 
-async def notes_of(
-    session: AsyncSession, order_id: int, kinds: Sequence[str], limit: int
-) -> list[OrderEvent]:
-    """The latest events of the given kinds (notes, contacts), newest first."""
-    query = (
-        select(OrderEvent)
-        .where(col(OrderEvent.order_id) == order_id, col(OrderEvent.kind).in_(kinds))
-        .order_by(col(OrderEvent.at).desc(), col(OrderEvent.id).desc())
-        .limit(limit)
-    )
-    return list((await session.execute(query)).scalars())
-
-
 async def similar_orders(session: AsyncSession, text: str, limit: int) -> list[Order]:
-    """Orders whose id starts like `text` (longest prefix first), or whose customer matches."""
+    """Orders whose id starts like `text` (longest prefix first), or whose customer does.
+
+    Only prefix ranges on the indexed columns: a typo must answer inside Slack's ack even at
+    a million orders, where a "contains" match would scan the whole table.
+    """
     found: dict[str, Order] = {}
     # A few prefix lengths, not every one: a long garbage id must not cost a query per character.
     lengths = sorted({len(text), len(text) - 1, len(text) - 2, len(text) // 2, 3}, reverse=True)
     for length in (n for n in lengths if n >= 3):
-        prefix = _escape(text[:length])
-        query = select(Order).where(col(Order.external_id).ilike(f"{prefix}%", escape="\\"))
-        for order in (
-            await session.execute(query.order_by(col(Order.external_id)).limit(limit))
-        ).scalars():
-            found.setdefault(order.external_id, order)
+        for prefix in _spellings(text[:length]):
+            await _add_prefixed(session, found, col(Order.external_id), prefix, limit)
         if len(found) >= limit:
             break
-    if len(found) < limit:
-        query = select(Order).where(
-            or_(col(Order.customer).ilike(f"%{_escape(text)}%", escape="\\"))
-        )
-        for order in (await session.execute(query.order_by(DUE).limit(limit))).scalars():
-            found.setdefault(order.external_id, order)
+    for prefix in _spellings(text):
+        if len(found) < limit and len(prefix) >= 2:
+            await _add_prefixed(session, found, col(Order.customer), prefix, limit)
     return list(found.values())[:limit]
+
+
+def _spellings(text: str) -> list[str]:
+    """The text as typed and in the usual cases, without repeats."""
+    return list(dict.fromkeys([text, text.upper(), text.lower(), text.title()]))
+
+
+async def _add_prefixed(
+    session: AsyncSession,
+    found: dict[str, Order],
+    column: Mapped[str],
+    prefix: str,
+    limit: int,
+) -> None:
+    # `prefix <= value < prefix with its last character bumped` is an index range on both
+    # databases; LIKE keeps it exact (ILIKE would not use the index).
+    bumped = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    query = (
+        select(Order)
+        .where(column >= prefix, column < bumped, column.like(f"{_escape(prefix)}%", escape="\\"))
+        .order_by(column)
+        .limit(limit)
+    )
+    for order in (await session.execute(query)).scalars():
+        found.setdefault(order.external_id, order)

@@ -69,6 +69,8 @@ class EventKind(StrEnum):
     SNOOZED = "snoozed"
     EXPEDITE_REQUESTED = "expedite_requested"
     EXPEDITE_DECIDED = "expedite_decided"
+    FEEDBACK_LOGGED = "feedback_logged"
+    FEEDBACK_UPDATED = "feedback_updated"
 
 
 class Order(SQLModel, table=True):
@@ -138,6 +140,8 @@ class OrderEvent(SQLModel, table=True):
     __tablename__ = "order_events"
     __table_args__ = (
         Index("ix_order_events_order_at", "order_id", "at"),
+        # Recent ETA changes, for slip alerts (migration 0006).
+        Index("ix_order_events_kind_at", "kind", "at"),
         CheckConstraint("source IN ('import', 'slack', 'api', 'sync')", name="ck_events_source"),
     )
 

@@ -6,7 +6,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Row, Table, bindparam, func, insert, select, text, update
+from sqlalchemy import (
+    CursorResult,
+    Row,
+    Table,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlmodel import SQLModel, col
 
@@ -150,10 +161,14 @@ async def update_order_if_version(
 
 
 async def set_thread_once(session: AsyncSession, order_id: int, channel: str, ts: str) -> bool:
-    """Record the order's Slack thread unless it has one already (first writer wins)."""
+    """Record the order's Slack thread unless it has one in `channel` already (first writer
+    wins); a thread in another channel (the order moved to another team) is replaced."""
     statement = (
         update(ORDERS)
-        .where(ORDERS.c.id == order_id, ORDERS.c.thread_ts.is_(None))
+        .where(
+            ORDERS.c.id == order_id,
+            or_(ORDERS.c.thread_ts.is_(None), ORDERS.c.thread_channel != channel),
+        )
         .values(thread_channel=channel, thread_ts=ts)
     )
     result = cast(CursorResult[Any], await session.execute(statement))

@@ -130,7 +130,8 @@ async def services(database: Database, clock: FixedClock) -> AsyncIterator[Servi
             # TRUNCATE skips the row triggers that keep order_events append-only.
             await conn.execute(
                 text(
-                    "TRUNCATE digest_runs, digest_subscriptions, expedite_requests, order_events,"
+                    "TRUNCATE alerts, feedback_tags, feedback, api_idempotency_keys, sync_state,"
+                    " digest_runs, digest_subscriptions, expedite_requests, order_events,"
                     " orders RESTART IDENTITY CASCADE"
                 )
             )

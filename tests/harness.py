@@ -21,6 +21,8 @@ from tests.fakes.fixtures import SIGNING_SECRET
 from tests.fakes.signing import SignedRequest
 from tests.fakes.slack_api import FakeSlack
 
+API_TOKEN = "test-api-token"
+
 
 def bot_settings(fake: FakeSlack, **overrides: str) -> Settings:
     """Settings for a bot that talks to `fake`; never reads a developer's .env."""
@@ -28,6 +30,7 @@ def bot_settings(fake: FakeSlack, **overrides: str) -> Settings:
         "SLACK_BOT_TOKEN": "xoxb-test-token",
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": fake.base_url,
+        "BACKLOG_API_TOKEN": API_TOKEN,
     } | overrides
     return Settings(_env_file=None, **values)
 
@@ -52,14 +55,21 @@ class RunningBot:
 
 
 @asynccontextmanager
-async def running_bot(services: Services, fake: FakeSlack) -> AsyncIterator[RunningBot]:
-    """Serve the app built exactly as `backlog-bot run` builds it."""
-    settings = bot_settings(fake)
+async def running_bot(
+    services: Services, fake: FakeSlack, **overrides: str
+) -> AsyncIterator[RunningBot]:
+    """Serve the app built exactly as `backlog-bot run` builds it; `overrides` are settings."""
+    settings = bot_settings(fake, **overrides)
+    token = settings.backlog_api_token
     async with aiohttp.ClientSession() as session:
         background = Background()
         app = build_app(settings, services, session, background)
         config = uvicorn.Config(
-            build_web(app, services), host="127.0.0.1", port=0, lifespan="off", log_level="warning"
+            build_web(app, services, api_token=token.get_secret_value() if token else None),
+            host="127.0.0.1",
+            port=0,
+            lifespan="off",
+            log_level="warning",
         )
         server = uvicorn.Server(config)
         task = asyncio.create_task(server.serve())

@@ -64,3 +64,15 @@ def test_manifest_requests_the_bot_scopes_the_features_need():
     scopes = set(_manifest()["oauth_config"]["scopes"]["bot"])
 
     assert {"commands", "chat:write", "im:write", "users:read", "users:read.email"} <= scopes
+
+
+async def test_manifest_loads_options_of_the_external_selects_the_bot_answers(
+    services: Services,
+):
+    interactivity = _manifest()["settings"]["interactivity"]
+
+    registered = _registered(services)["options"]
+
+    assert registered == {ids.FEEDBACK_TARGET_ACTION}
+    # HTTP mode: Slack asks for options at this URL, the same endpoint as everything else.
+    assert interactivity["message_menu_options_url"] == interactivity["request_url"]

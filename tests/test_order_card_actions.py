@@ -15,7 +15,9 @@ from sqlmodel import col
 from bot import ids
 from bot.blocks.forms import ModalContext
 from bot.services.container import Services
+from storage.alert_models import Alert
 from storage.models import OrderEvent
+from tests.alert_support import run_alert_job
 from tests.fakes.signing import SlackRequests
 from tests.fakes.slack_api import FakeSlack
 from tests.harness import RunningBot, running_bot
@@ -313,3 +315,38 @@ async def test_a_viewer_submitting_a_modal_gets_the_refusal_under_the_field(
     assert answer["response_action"] == "errors"
     assert answer["errors"]["eta_date"].startswith("Only reps and admins can change orders")
     assert await events(bot.services, "eta_changed") == []
+
+
+async def test_a_card_slip_is_announced_once_even_when_the_alerts_job_runs(
+    bot: RunningBot, slack_requests: SlackRequests
+):
+    view = await open_modal(bot, slack_requests, ids.ETA_ACTION)
+    await submit(bot, slack_requests, view, eta_state("2026-11-27"))
+
+    await run_alert_job(bot.services, bot.fake)
+    await run_alert_job(bot.services, bot.fake, owner="host-b:1")
+
+    parent, line = bot.fake.calls_to("chat.postMessage")
+    assert parent.args["channel"] == line.args["channel"] == "C0EMEA"
+    assert line.args["text"].startswith("ETA slipped 2 days to 2026-11-27")
+    async with bot.services.sessions() as session:
+        [alert] = (await session.execute(select(Alert))).scalars()
+    assert (alert.kind, alert.status, alert.channel) == ("slipped", "posted", "C0EMEA")
+    assert alert.line_ts is not None
+
+
+async def test_update_eta_under_an_alert_leaves_the_alert_in_place(
+    bot: RunningBot, slack_requests: SlackRequests
+):
+    value = button(await card(bot, slack_requests), ids.ETA_ACTION)["value"]
+    click = slack_requests.block_actions(
+        ids.ETA_ACTION, value=value, user_id="U0OTHER01", block_id=ids.ALERT_ACTIONS_BLOCK
+    )
+    await bot.send(click)
+    view = bot.fake.last("views.open").args["view"]
+
+    await submit(bot, slack_requests, view, eta_state("2026-11-27"), user="U0OTHER01")
+
+    assert ModalContext.decode(view["private_metadata"]).response_url is None
+    assert bot.fake.calls_to("response_url") == []
+    assert (await bot.services.orders.detail("SO-1001")).order.current_eta == date(2026, 11, 27)

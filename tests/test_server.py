@@ -6,16 +6,19 @@ import asyncio
 import signal
 import socket
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
+from bot.services.container import build_services
 from tests.cli_support import child_env
 from tests.conftest import REPO
 from tests.fakes.fixtures import SIGNING_SECRET
 from tests.fakes.signing import SlackRequests
 from tests.fakes.slack_api import FakeSlack
+from tests.support import order_row, seed_orders
 
 pytestmark = pytest.mark.slow
 
@@ -91,8 +94,46 @@ async def test_run_with_an_app_token_uses_socket_mode_and_stops_on_sigterm(
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     try:
-        for _ in range(200):
+        # Generous waits: on a loaded CI machine start-up (imports, migrations) takes seconds.
+        for _ in range(600):
             if fake_slack.calls_to("apps.connections.open") or process.returncode is not None:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(45):
+            _, err = await process.communicate()
+
+    call = fake_slack.last("apps.connections.open")
+    assert call.headers["Authorization"] == "Bearer xapp-test"
+    assert process.returncode == 0, err.decode()
+    assert "stopped" in err.decode()
+
+
+async def test_run_announces_an_order_that_became_overdue_from_its_scheduler(
+    tmp_path: Path, fake_slack: FakeSlack
+):
+    database_url = f"sqlite:///{tmp_path / 'alerts.db'}"
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    seeded = build_services(database_url)
+    await seeded.migrate()
+    await seed_orders(seeded, tmp_path, [order_row(team="emea", promised_date=str(yesterday))])
+    await seeded.close()
+    env = child_env(
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake_slack.base_url,
+        DATABASE_URL=database_url,
+        TEAM_CHANNELS="emea=C0EMEA",
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "--port", str(_free_port()),
+        env=env, cwd=tmp_path, stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        for _ in range(200):
+            if len(fake_slack.calls_to("chat.postMessage")) >= 2 or process.returncode is not None:
                 break
             await asyncio.sleep(0.05)
     finally:
@@ -100,7 +141,7 @@ async def test_run_with_an_app_token_uses_socket_mode_and_stops_on_sigterm(
         async with asyncio.timeout(15):
             _, err = await process.communicate()
 
-    call = fake_slack.last("apps.connections.open")
-    assert call.headers["Authorization"] == "Bearer xapp-test"
+    parent, line = fake_slack.calls_to("chat.postMessage")
+    assert parent.args["channel"] == line.args["channel"] == "C0EMEA"
+    assert line.args["text"].startswith(f"Overdue: due {yesterday.isoformat()}")
     assert process.returncode == 0, err.decode()
-    assert "stopped" in err.decode()

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from bot.services.container import build_services
 from bot.services.roles import Role
 from bot.settings import Settings
+from bot.wiring import services_from
 from tests.storage.test_storage import make_order
 
 
@@ -87,6 +88,57 @@ async def test_services_find_the_team_channel_of_an_order(monkeypatch: pytest.Mo
 
     assert found == ["C0123", None, None]
     await services.close()
+
+
+async def test_settings_with_a_helpdesk_webhook_let_services_send_updates(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    settings = settings_from(
+        monkeypatch,
+        HELPDESK_WEBHOOK_URL=" https://helpdesk.example.com/in ",
+        HELPDESK_WEBHOOK_SECRET="s3cret",
+        DATABASE_URL="sqlite:///:memory:",
+    )
+
+    services = services_from(settings)
+
+    assert settings.helpdesk_webhook_url == "https://helpdesk.example.com/in"
+    assert "s3cret" not in repr(settings)
+    assert services.customer_updates.can_send
+    await services.close()
+
+
+async def test_settings_without_a_helpdesk_draft_updates_for_copying(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    settings = settings_from(monkeypatch, DATABASE_URL="sqlite:///:memory:")
+
+    services = services_from(settings)
+
+    assert not services.customer_updates.can_send
+    await services.close()
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"HELPDESK_WEBHOOK_URL": "https://helpdesk.example.com/in"},
+            "HELPDESK_WEBHOOK_SECRET is required with HELPDESK_WEBHOOK_URL",
+        ),
+        (
+            {"HELPDESK_WEBHOOK_URL": "helpdesk.example.com", "HELPDESK_WEBHOOK_SECRET": "x"},
+            "'helpdesk.example.com' is not an http(s) URL",
+        ),
+    ],
+)
+def test_settings_refuse_an_incomplete_helpdesk_webhook(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], message: str
+):
+    with pytest.raises(ValidationError) as caught:
+        settings_from(monkeypatch, **env)
+
+    assert message in str(caught.value)
 
 
 def test_settings_read_holidays_for_everyone_and_per_team(monkeypatch: pytest.MonkeyPatch):

@@ -22,20 +22,29 @@ class ModalContext:
     version: int
     response_url: str | None = None  # the card to update in place after saving
     channel_id: str | None = None
+    card_view: str | None = None  # the card's modal (opened from Home) to redraw after saving
+    home: str | None = None  # the Home tab's state, to publish it afresh after saving
 
     def encode(self) -> str:
-        data = {
+        data: dict[str, str | int | None] = {
             "o": self.external_id,
             "v": self.version,
             "r": self.response_url,
             "c": self.channel_id,
         }
+        if self.card_view:
+            data["cv"] = self.card_view
+        if self.home is not None:
+            data["h"] = self.home
         return json.dumps(data, separators=(",", ":"))
 
     @classmethod
     def decode(cls, text: str) -> ModalContext:
         data = json.loads(text)
-        return cls(str(data["o"]), int(data["v"]), data.get("r"), data.get("c"))
+        return cls(
+            str(data["o"]), int(data["v"]), data.get("r"), data.get("c"), data.get("cv"),
+            data.get("h"),
+        )  # fmt: skip
 
 
 class FormErrors(ValueError):

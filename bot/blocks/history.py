@@ -28,6 +28,8 @@ _VERBS: dict[str, str] = {
     EventKind.STATUS_CHANGED: "changed the status",
     EventKind.CONTACT_LOGGED: "logged a customer contact",
     EventKind.NOTE_ADDED: "added a note",
+    EventKind.FEEDBACK_LOGGED: "logged customer feedback",
+    EventKind.FEEDBACK_UPDATED: "classified customer feedback",
 }
 
 

@@ -14,8 +14,10 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
     SectionBlock,
 )
+from slack_sdk.models.views import View
 
 from bot import ids
+from bot.blocks.feedback_card import build_feedback_section
 from bot.blocks.order_menu import build_order_menu
 from bot.blocks.order_modals import OrderBrief
 from bot.blocks.text import clip, day, days_late, escape, moment, person
@@ -39,7 +41,7 @@ def order_card_text(summary: OrderSummary) -> str:
 def build_order_card(
     detail: OrderDetail, today: date, zone: tzinfo, *, shareable: bool = True
 ) -> list[Block]:
-    """The order card: facts, why it lags, latest notes; a Share button when ephemeral."""
+    """The order card: facts, why it lags, latest notes and feedback; Share when ephemeral."""
     o = detail.order
     blocks: list[Block] = [
         HeaderBlock(text=clip(f"Order {o.external_id} · {o.customer}", 150)),
@@ -49,8 +51,28 @@ def build_order_card(
     if detail.notes:
         lines = [_note_line(event, zone) for event in detail.notes]
         blocks.append(SectionBlock(text=MarkdownTextObject(text="*Latest*\n" + "\n".join(lines))))
-    blocks.append(ActionsBlock(block_id=ids.ORDER_ACTIONS_BLOCK, elements=_buttons(o, shareable)))
+    blocks += build_feedback_section(detail.feedback, zone)
+    blocks.append(build_order_actions(o, shareable=shareable))
     return blocks
+
+
+def build_order_card_modal(detail: OrderDetail, today: date, zone: tzinfo, home: str) -> View:
+    """The card in a modal (from the Home tab); `home` is the Home state to publish after saves."""
+    return View(
+        type="modal",
+        callback_id=ids.ORDER_CARD_MODAL,
+        title=clip(f"Order {detail.order.external_id}", 24),
+        close="Close",
+        private_metadata=home,
+        blocks=build_order_card(detail, today, zone, shareable=False),
+    )
+
+
+def build_order_actions(
+    o: Order, *, shareable: bool, block_id: str = ids.ORDER_ACTIONS_BLOCK
+) -> ActionsBlock:
+    """The card's buttons and ⋯ menu; a listing of several orders gives each its own block_id."""
+    return ActionsBlock(block_id=block_id, elements=_buttons(o, shareable))
 
 
 def _buttons(o: Order, shareable: bool) -> list[InteractiveElement]:
@@ -64,6 +86,12 @@ def _buttons(o: Order, shareable: bool) -> list[InteractiveElement]:
         ButtonElement(text="Log customer contact", action_id=ids.CONTACT_ACTION, value=brief),
         ButtonElement(text="Add note", action_id=ids.NOTE_ACTION, value=brief),
     ]
+    if o.is_open:
+        buttons.append(
+            ButtonElement(
+                text="Draft customer update", action_id=ids.DRAFT_UPDATE_ACTION, value=o.external_id
+            )
+        )
     if shareable:
         buttons.append(
             ButtonElement(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
 from bot.blocks.text import clip, escape
-from bot.services.actions.unit import ActionResult
 from storage.models import Order
 
 
@@ -19,15 +18,3 @@ def thread_parent(order: Order) -> tuple[str, list[Block]]:
         ContextBlock(elements=[MarkdownTextObject(text=promised)]),
     ]
     return text, blocks
-
-
-def slip_line(result: ActionResult, actor_name: str) -> str:
-    """One line: the ETA slipped, by how much, to when, by whom."""
-    order = result.order
-    eta = order.current_eta.isoformat() if order.current_eta else "?"
-    days = result.slipped_days
-    return (
-        f"ETA slipped {days} day{'s' if days != 1 else ''} to {eta} "
-        f"(promised {order.promised_date.isoformat()}; slipped {order.slip_count}× in all)"
-        f" — {escape(actor_name)}"
-    )

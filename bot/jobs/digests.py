@@ -14,7 +14,7 @@ from datetime import UTC, datetime, tzinfo
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.posting import DigestSender
+from bot.delivery.digests import DigestSender
 from bot.services.container import Services
 from bot.services.digests.delivery import Delivery, due_slot, schedule_of
 from bot.services.errors import InvalidInput

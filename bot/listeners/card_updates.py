@@ -1,8 +1,6 @@
-"""After an order changed: refresh the card in place, note a slip in the order's team thread."""
+"""After an order changed: refresh the card in place, announce a slip in the order's thread."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import aiohttp
 from slack_sdk.models.blocks import Block
@@ -10,10 +8,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.blocks.forms import ModalContext
-from bot.blocks.order_card import build_order_card, order_card_text
-from bot.blocks.threads import slip_line, thread_parent
+from bot.blocks.home import HomeState
+from bot.blocks.order_card import build_order_card, build_order_card_modal, order_card_text
+from bot.delivery.alerts import AlertDelivery
+from bot.listeners.home_publish import HomePublisher
+from bot.listeners.surfaces import update_if_open
 from bot.services.actions.unit import ActionResult
 from bot.services.container import Services
+from storage.models import EventKind
 
 
 class CardUpdates:
@@ -21,6 +23,7 @@ class CardUpdates:
 
     def __init__(self, services: Services) -> None:
         self._services = services
+        self._home = HomePublisher(services)
 
     async def after(
         self, result: ActionResult, ctx: ModalContext, actor: str, client: AsyncWebClient
@@ -29,8 +32,13 @@ class CardUpdates:
             return
         if ctx.response_url:
             await self._refresh_card(ctx.response_url, result.order.external_id, client)
+        if ctx.card_view:
+            await self._refresh_card_modal(ctx.card_view, ctx.home or "", result, client)
+        if ctx.home is not None:
+            # Started from the Home tab: show it as it is now, on the same filter and pages.
+            await self._home.publish(actor, HomeState.decode(ctx.home), client)
         if result.slipped_days > 0:
-            await self._note_slip(result, actor, client)
+            await self._note_slip(result, client)
 
     async def refresh(self, response_url: str, external_id: str, client: AsyncWebClient) -> None:
         """Redraw the card behind `response_url` as the order is now."""
@@ -45,22 +53,25 @@ class CardUpdates:
         webhook = AsyncWebhookClient(response_url, session=_session(client))
         await webhook.send(text=order_card_text(detail), blocks=blocks, replace_original=True)
 
-    async def _note_slip(self, result: ActionResult, actor: str, client: AsyncWebClient) -> None:
-        order = result.order
-        channel = self._services.teams.channel_for(order)
-        if channel is None:
-            return
-        thread_ts = order.thread_ts if order.thread_channel == channel else None
-        if thread_ts is None:
-            text, blocks = thread_parent(order)
-            parent = await client.chat_postMessage(channel=channel, text=text, blocks=blocks)
-            thread_ts = str(parent["ts"])
-            await self._services.actions.record_thread(order.external_id, channel, thread_ts)
-        name = await _display_name(client, actor)
-        # The actor is named, not @-mentioned: nobody is notified about their own change.
-        await client.chat_postMessage(
-            channel=channel, thread_ts=thread_ts, text=slip_line(result, name)
-        )
+    async def _refresh_card_modal(
+        self, view_id: str, home: str, result: ActionResult, client: AsyncWebClient
+    ) -> None:
+        """Redraw the card modal under the one just saved (Slack returns to it)."""
+        orders = self._services.orders
+        detail = await orders.detail(result.order.external_id)
+        view = build_order_card_modal(detail, orders.today(), orders.zone, home)
+        # A card modal closed meanwhile is no reason to skip the Home tab or the thread note.
+        await update_if_open(client, view_id, view)
+
+    async def _note_slip(self, result: ActionResult, client: AsyncWebClient) -> None:
+        # The slip is announced through its alert claim, the way the alerts job announces
+        # slips from imports and the API: whichever gets the claim posts, so it is posted once.
+        alerts = self._services.alerts
+        for event in result.events:
+            if event.kind == EventKind.ETA_CHANGED and event.id is not None:
+                plan = await alerts.claim_slip(event.id)
+                if plan is not None:
+                    await AlertDelivery(alerts, self._services.actions, client).deliver(plan)
 
 
 async def reply(
@@ -78,17 +89,5 @@ async def reply(
     )
 
 
-async def display_name(client: AsyncWebClient, user_id: str) -> str:
-    """How to name someone in a channel without @-mentioning (notifying) them."""
-    return await _display_name(client, user_id)
-
-
 def _session(client: AsyncWebClient) -> aiohttp.ClientSession | None:
     return client.session
-
-
-async def _display_name(client: AsyncWebClient, user_id: str) -> str:
-    response = await client.users_info(user=user_id)
-    user: dict[str, Any] = response.get("user") or {}
-    profile: dict[str, Any] = user.get("profile") or {}
-    return str(profile.get("display_name") or profile.get("real_name") or "a teammate")

@@ -7,7 +7,7 @@ import logging
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.posting import slack_error
+from bot.delivery.digests import slack_error
 
 log = logging.getLogger(__name__)
 _PAGE = 1000

@@ -17,10 +17,10 @@ from bot import ids
 from bot.blocks.digest_list import build_saved_view
 from bot.blocks.digest_modal import DigestModalMeta, PreviewLine, build_digest_modal
 from bot.blocks.digest_modal_fields import CHANNEL, FIELD_BLOCKS, read_digest_draft
+from bot.delivery.digests import slack_error
 from bot.listeners.background import Background
 from bot.listeners.digest_access import is_member
 from bot.listeners.registry import Registry
-from bot.posting import slack_error
 from bot.services.container import Services
 from bot.services.digests.drafts import InvalidSubscription, SubscriptionDraft
 from bot.services.digests.subscriptions import Actor, SubscriptionNotFound

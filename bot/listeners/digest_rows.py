@@ -21,11 +21,11 @@ from bot.blocks.order_card import build_order_card, order_card_text
 from bot.blocks.order_menu import MenuChoice
 from bot.blocks.order_modals import build_contact_modal, build_eta_modal
 from bot.blocks.replies import build_not_found, not_found_text
+from bot.delivery.digests import DigestPoster, heading_for, slack_error
 from bot.listeners.background import Background
 from bot.listeners.menu_saves import MenuModals
-from bot.listeners.order_menu import channel_of
 from bot.listeners.registry import Registry
-from bot.posting import DigestPoster, heading_for, slack_error
+from bot.listeners.surfaces import channel_of
 from bot.services.container import Services
 from bot.services.digests.spec import MAX_ROWS_LIMIT
 from bot.services.errors import PermissionDenied

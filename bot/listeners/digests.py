@@ -11,12 +11,12 @@ from bot import ids
 from bot.blocks.digest_list import build_subscription_list, subscription_list_text
 from bot.blocks.digest_modal import DigestModalMeta
 from bot.blocks.digest_notices import delivery_problem
+from bot.delivery.digests import DigestSender
 from bot.listeners.background import Background
 from bot.listeners.digest_access import is_member, user_zone
 from bot.listeners.digest_modal import DigestModal
 from bot.listeners.registry import Registry
 from bot.listeners.router import SubcommandRouter, subcommand
-from bot.posting import DigestSender
 from bot.services.container import Services
 from bot.services.digests.drafts import SubscriptionDraft
 from bot.services.digests.subscriptions import Actor, SubscriptionNotFound

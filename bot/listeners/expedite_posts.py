@@ -15,7 +15,8 @@ from bot.blocks.expedite import (
     requester_notice,
 )
 from bot.blocks.forms import ModalContext
-from bot.listeners.card_updates import CardUpdates, display_name, reply
+from bot.delivery.threads import display_name
+from bot.listeners.card_updates import CardUpdates, reply
 from bot.services.actions.unit import ActionResult
 from bot.services.container import Services
 from storage.models import ExpediteRequest

@@ -9,8 +9,6 @@ and nobody posts that slot again.
 
 from __future__ import annotations
 
-import os
-import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,16 +16,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.services.claims import ClaimBook, Held
 from storage import digest_queries
 from storage.digest_models import RunStatus
 
 # Longer than a digest takes to build and post (including 429 waits), shorter than any grace.
 LEASE = timedelta(minutes=5)
-
-
-def process_identity() -> str:
-    """host:pid, to see in the claims table which process posted (or died)."""
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 @dataclass(frozen=True)
@@ -49,39 +43,32 @@ class DigestClaims:
         clock: Callable[[], datetime],
         owner: str | None = None,
     ) -> None:
-        self._sessions = sessions
         self._clock = clock
-        self.owner = owner or process_identity()
+        self._sessions = sessions
+        self._book = ClaimBook(
+            sessions, clock, digest_queries.RUNS, digest_queries.SLOT_KEY, LEASE, owner
+        )
+        self.owner = self._book.owner
 
     async def claim(
         self, subscription_id: int, slot_key: str, scheduled_at: datetime, grace: timedelta
     ) -> Claim | None:
         """The claim on this slot, or None: someone else has it, or the slot is past its grace."""
-        now = self._clock()
-        if now > scheduled_at + grace:
+        if self._clock() > scheduled_at + grace:
             return None
-        values = {
-            "subscription_id": subscription_id,
-            "slot_key": slot_key,
-            "scheduled_at": scheduled_at,
-            "status": RunStatus.CLAIMED.value,
-            "claimed_by": self.owner,
-            "claimed_at": now,
-            "attempts": 1,
-        }
-        async with self._sessions() as session, session.begin():
-            run_id = await digest_queries.insert_claim(session, values)
-            if run_id is not None:
-                return Claim(run_id, subscription_id, slot_key, takeover=False)
-            run_id = await digest_queries.reclaim_abandoned(
-                session, subscription_id, slot_key, self.owner, now, now - LEASE
-            )
-        return Claim(run_id, subscription_id, slot_key, takeover=True) if run_id else None
+        key = {"subscription_id": subscription_id, "slot_key": slot_key}
+        held = await self._book.claim(key, {"scheduled_at": scheduled_at})
+        if held is None:
+            return None
+        return Claim(held.claim_id, subscription_id, slot_key, takeover=held.takeover)
 
     async def posted(
         self, claim: Claim, message_ts: str, listed: Mapping[str, Any] | None = None
     ) -> bool:
-        """Mark the slot delivered; False if this process no longer held the claim."""
+        """Mark the slot delivered; False if this process no longer held the claim.
+
+        `listed` is the digest's snapshot (what it counted as lagging), kept with the run.
+        """
         values = {
             "status": RunStatus.POSTED.value,
             "posted_at": self._clock(),
@@ -96,11 +83,11 @@ class DigestClaims:
         return await self._finish(claim, {**values, "listed": dict(listed)})
 
     async def progress(self, claim: Claim, message_ts: str, parts_posted: int) -> bool:
-        """Record that the main message and `parts_posted` messages in all are out."""
-        async with self._sessions() as session, session.begin():
-            return await digest_queries.record_progress(
-                session, claim.run_id, self.owner, message_ts, parts_posted, self._clock()
-            )
+        """Record that the main message and `parts_posted` messages in all are out. Progress
+        renews the lease, so a long thread is not taken over while it is being posted.
+        """
+        values = {"message_ts": message_ts, "parts_posted": parts_posted}
+        return await self._finish(claim, {**values, "claimed_at": self._clock()})
 
     async def progress_of(self, claim: Claim) -> tuple[str | None, int]:
         """(main message ts, messages posted) so far: where a takeover continues."""
@@ -112,5 +99,4 @@ class DigestClaims:
         return await self._finish(claim, {"status": RunStatus.FAILED.value, "error": error})
 
     async def _finish(self, claim: Claim, values: dict[str, object]) -> bool:
-        async with self._sessions() as session, session.begin():
-            return await digest_queries.finish_run(session, claim.run_id, self.owner, values)
+        return await self._book.update(Held(claim.run_id, claim.takeover), values)

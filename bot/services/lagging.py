@@ -38,6 +38,30 @@ _LABELS = {
 }
 
 
+class LagFacts(Protocol):
+    """What the rules read of an order: an Order, or the few columns of one (team figures,
+    digests)."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def team(self) -> str | None: ...
+    @property
+    def ordered_at(self) -> datetime: ...
+    @property
+    def promised_date(self) -> date: ...
+    @property
+    def current_eta(self) -> date | None: ...
+    @property
+    def eta_changed_at(self) -> datetime | None: ...
+    @property
+    def last_activity_at(self) -> datetime: ...
+    @property
+    def last_contact_at(self) -> datetime | None: ...
+    @property
+    def snoozed_until(self) -> datetime | None: ...
+
+
 @dataclass(frozen=True)
 class LagRules:
     """Thresholds, in business days; digests override them per subscription."""
@@ -62,35 +86,12 @@ class LagRules:
         return {}
 
 
-class OrderFacts(Protocol):
-    """What the rules read of an order: an Order, or a lighter row a digest loads in bulk."""
-
-    @property
-    def status(self) -> str: ...
-    @property
-    def team(self) -> str | None: ...
-    @property
-    def ordered_at(self) -> datetime: ...
-    @property
-    def promised_date(self) -> date: ...
-    @property
-    def current_eta(self) -> date | None: ...
-    @property
-    def eta_changed_at(self) -> datetime | None: ...
-    @property
-    def last_activity_at(self) -> datetime: ...
-    @property
-    def last_contact_at(self) -> datetime | None: ...
-    @property
-    def snoozed_until(self) -> datetime | None: ...
-
-
-def due_date(order: OrderFacts) -> date:
+def due_date(order: LagFacts) -> date:
     """The date the order is expected: its current ETA, else the original promise."""
     return order.current_eta or order.promised_date
 
 
-def customer_told(order: OrderFacts, today: date) -> bool:
+def customer_told(order: LagFacts, today: date) -> bool:
     """Has a contact been logged since the ETA last changed (or since it passed)?"""
     if order.last_contact_at is None:
         return False
@@ -104,7 +105,7 @@ def customer_told(order: OrderFacts, today: date) -> bool:
 
 
 def lag_reasons(
-    order: OrderFacts, now: datetime, today: date, rules: LagRules, zone: tzinfo = UTC
+    order: LagFacts, now: datetime, today: date, rules: LagRules, zone: tzinfo = UTC
 ) -> list[LagKind]:
     """Every reason an open, awake order is lagging, most urgent first; [] when it is not.
 

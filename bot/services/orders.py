@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.calendar import business_days_between
+from bot.services.feedback.entries import FeedbackEntry, entry_of
 from bot.services.lagging import LagKind, LagRules, customer_told, lag_reasons
 from storage import lookups
+from storage.card_reads import CardQuery, CardReads
 from storage.lookups import OrderFilter as OrderFilter  # re-exported for listeners
-from storage.models import EventKind, Order, OrderEvent
+from storage.models import EventKind, Order, OrderEvent, OrderStatus
 
 NOTE_KINDS = (EventKind.NOTE_ADDED.value, EventKind.CONTACT_LOGGED.value)
 SUGGESTIONS = 5
+CARD_FEEDBACK = 2  # customer feedback notes on the card
+CARD_QUERY = CardQuery(NOTE_KINDS, notes=3, feedback=CARD_FEEDBACK)
+# A scan reads at most SCAN_CHUNKS * SCAN_CHUNK rows per page: a filter the database cannot
+# apply (the lag rules) then answers with a short page and a cursor instead of a long wait.
+SCAN_CHUNK = 500
+SCAN_CHUNKS = 10
 
 
 class OrderNotFound(LookupError):
@@ -40,9 +48,10 @@ class OrderSummary:
 
 @dataclass(frozen=True)
 class OrderDetail(OrderSummary):
-    """An order card: the summary plus its latest notes and contacts."""
+    """An order card: the summary plus its latest notes, contacts and customer feedback."""
 
     notes: list[OrderEvent]
+    feedback: list[FeedbackEntry] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -60,17 +69,27 @@ class OrderPage:
         return following if following < self.total else None
 
 
+@dataclass(frozen=True)
+class OrderScan:
+    """One page of a scan by order id; `next_after` continues it (None: nothing is left)."""
+
+    items: list[OrderSummary]
+    next_after: str | None
+
+
 class OrderReader:
     """Read-only order queries, evaluated against one clock and one set of lag rules."""
 
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
+        cards: CardReads,
         clock: Callable[[], datetime],
         zone: tzinfo,
         rules: LagRules | None = None,
     ) -> None:
         self._sessions = sessions
+        self._cards = cards
         self._clock = clock
         self.zone = zone
         self._rules = rules or LagRules()
@@ -78,16 +97,20 @@ class OrderReader:
     def today(self) -> date:
         return self._clock().astimezone(self.zone).date()
 
+    @property
+    def rules(self) -> LagRules:
+        """The lag rules this reader judges orders by."""
+        return self._rules
+
     async def detail(self, external_id: str) -> OrderDetail:
         """The order card's data; OrderNotFound with close matches otherwise."""
-        async with self._sessions() as session:
-            order = await lookups.order_by_external_id(session, external_id.strip())
-            if order is None:
-                raise OrderNotFound(external_id, await self._suggest(session, external_id))
-            assert order.id is not None
-            notes = await lookups.notes_of(session, order.id, NOTE_KINDS, limit=3)
+        rows = await self._cards.order_card(external_id.strip(), CARD_QUERY)
+        if rows is None:
+            raise OrderNotFound(external_id, await self.suggest(external_id))
+        order, notes = rows.order, rows.notes
+        feedback = [entry_of(f, tags, order.external_id) for f, tags in rows.feedback]
         summary = self.summarise(order)
-        return OrderDetail(**vars(summary), notes=notes)
+        return OrderDetail(**vars(summary), notes=notes, feedback=feedback)
 
     async def page(self, where: OrderFilter, offset: int = 0, limit: int = 10) -> OrderPage:
         """Open orders matching `where`, most overdue first."""
@@ -100,6 +123,34 @@ class OrderReader:
         return await self.page(
             OrderFilter(**{**vars(where), "overdue_on": self.today()}), offset, limit
         )
+
+    async def scan(
+        self,
+        statuses: frozenset[OrderStatus],
+        lagging: bool | None,
+        after: str | None,
+        limit: int,
+    ) -> OrderScan:
+        """Orders of any status in `statuses` (all when empty) after id `after`, by id.
+
+        `lagging` keeps only orders the lag rules flag (True) or do not flag (False).
+        """
+        found: list[OrderSummary] = []
+        cursor = after
+        awake = self._clock() if lagging else None  # closed or snoozed orders never lag
+        async with self._sessions() as session:
+            for _ in range(SCAN_CHUNKS):
+                chunk = await lookups.scan_orders(session, cursor, statuses, awake, SCAN_CHUNK)
+                for order in chunk:
+                    if len(found) == limit:
+                        return OrderScan(found, cursor)
+                    cursor = order.external_id
+                    summary = self.summarise(order)
+                    if lagging is None or bool(summary.lagging) is lagging:
+                        found.append(summary)
+                if len(chunk) < SCAN_CHUNK:
+                    return OrderScan(found, None)
+        return OrderScan(found, cursor)
 
     async def history(self, external_id: str) -> tuple[Order, list[OrderEvent]]:
         """The order and its whole audit trail, newest first."""

@@ -49,6 +49,9 @@ class DefaultAnswers:
             body["user"] = self._user(args["user"], body.get("user", {}))
         elif method in ("conversations.info", "conversations.join"):
             body["channel"] = {**body.get("channel", {}), "id": args["channel"], "is_member": True}
+        elif method == "conversations.open":
+            # A DM's id, derived from the user so that tests can tell the DMs apart.
+            body["channel"] = {"id": "D" + str(args.get("users", "")).split(",")[0].lstrip("UW")}
         return body
 
     def _sample(self, method: str) -> dict[str, Any]:

@@ -371,3 +371,18 @@ async def test_digest_of_2000_lagging_orders_reaches_slack_whole_within_its_limi
     assert (run.status, run.parts_posted) == (RunStatus.POSTED, len(posted))
     assert {call.args.get("thread_ts") for call in posted[1:]} == {run.message_ts}
     assert posted[-1].args["text"].startswith(f"Part {len(posted)}/{len(posted)}")
+
+
+async def test_weekly_feedback_reports_are_not_lagging_digests(
+    services: Services, fake_slack: FakeSlack
+):
+    report = await add_subscription(services, kind="feedback", channel_id="C0FEEDBACK")
+    digest = await add_subscription(services)
+
+    await jobs(services, fake_slack).start()
+    await jobs(services, fake_slack).run_due(report.id or 0)
+
+    assert posts_to(fake_slack, "C0FEEDBACK") == []
+    assert len(main_posts(fake_slack)) == 1
+    listed = await services.digests.subscriptions.listing()
+    assert [item.subscription.id for item in listed] == [digest.id]

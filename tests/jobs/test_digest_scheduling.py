@@ -11,8 +11,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.digest import DigestMessage
+from bot.delivery.digests import DigestPoster
 from bot.jobs.digests import RECOVERY_JOB, SWEEP_JOB, DigestJobs
-from bot.posting import DigestPoster
 from bot.services.container import Services
 from bot.services.schedule import SlotTrigger, next_runs
 from storage import digest_subscriptions

@@ -49,6 +49,27 @@ async def test_unknown_id_raises_with_close_matches(services: Services, tmp_path
     assert [o.external_id for o in caught.value.suggestions] == ["SO-1010", "SO-1001"]
 
 
+async def test_unknown_id_suggests_customers_starting_like_it_in_any_case(
+    services: Services, tmp_path: Path
+):
+    rows = [order_row(order_id="SO-1001"), order_row(order_id="SO-1010", customer="Zeta Labs")]
+    await seed_orders(services, tmp_path, rows)
+
+    with pytest.raises(OrderNotFound) as caught:
+        await services.orders.detail("zeta")
+
+    assert [o.external_id for o in caught.value.suggestions] == ["SO-1010"]
+
+
+async def test_lowercase_id_prefix_suggests_the_uppercase_ids(services: Services, tmp_path: Path):
+    await seed_orders(services, tmp_path, [order_row(order_id="SO-1001")])
+
+    with pytest.raises(OrderNotFound) as caught:
+        await services.orders.detail("so-100")
+
+    assert [o.external_id for o in caught.value.suggestions] == ["SO-1001"]
+
+
 async def test_lag_reasons_of_an_overdue_slipped_order(services: Services, tmp_path: Path):
     row = order_row(promised_date="2026-11-10", eta="2026-11-20", status="delayed")
     await seed_orders(services, tmp_path, [row])

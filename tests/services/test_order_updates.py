@@ -208,3 +208,16 @@ async def test_record_thread_keeps_the_first_thread_and_the_version(
     order = await load_order(services)
     assert (order.thread_channel, order.thread_ts) == ("C0EMEA", "1764000000.000100")
     assert order.version == 1 and len(await events_of(services)) == 1
+
+
+async def test_record_thread_replaces_a_thread_in_another_channel(
+    services: Services, actions: OrderActions
+):
+    await make_order(services)
+    await actions.record_thread("SO-1", "C0EMEA", "1764000000.000100")
+
+    moved = await actions.record_thread("SO-1", "C0APAC", "1764000000.000300")
+
+    assert moved.duplicate is False
+    order = await load_order(services)
+    assert (order.thread_channel, order.thread_ts) == ("C0APAC", "1764000000.000300")

@@ -32,11 +32,11 @@ async def test_migration_0005_goes_down_and_up_keeping_runs_and_allowing_skipped
             )
         )
 
-    await downgrade(empty, "0004")
-    at_0004 = await current_revision(empty.engine)
+    await downgrade(empty, "0008")
+    before_0005 = await current_revision(empty.engine)
     await empty.migrate()
 
-    assert at_0004 == "0004"
+    assert before_0005 == "0008"
     assert await current_revision(empty.engine) == HEAD
     assert await differences(empty) == []
     async with empty.engine.connect() as conn:

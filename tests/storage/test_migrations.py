@@ -110,3 +110,31 @@ async def seed_one_order(services: Services) -> None:
     await services.actions.request_expedite(
         "SO-1", "urgent", actor="U0REP1", expected_version=order.version
     )
+
+
+async def test_migration_0007_goes_down_and_up_keeping_lagging_digest_subscriptions(
+    empty: Services,
+):
+    await empty.migrate()
+    async with empty.engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO digest_subscriptions (channel_id, created_by, days, times, zone,"
+                " filters, kinds, min_age_days, max_rows, grouping, skip_when_empty,"
+                " only_changes, paused, grace_minutes, created_at, updated_at) VALUES"
+                " ('C0DIGEST', 'U0LEAD1', 'mon-fri', '09:00', 'UTC', '{}', '[]', 0, 200,"
+                " 'owner', false, false, false, 60, '2026-11-24 09:00:00', '2026-11-24 09:00:00')"
+            )
+        )
+
+    await downgrade(empty, "0006")
+    before_0007 = await current_revision(empty.engine)
+    await empty.migrate()
+
+    assert before_0007 == "0006"
+    assert await differences(empty) == []
+    async with empty.engine.connect() as conn:
+        kinds = (
+            await conn.execute(text("SELECT channel_id, kind FROM digest_subscriptions"))
+        ).all()
+    assert [tuple(row) for row in kinds] == [("C0DIGEST", "lagging")]

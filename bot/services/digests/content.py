@@ -28,7 +28,7 @@ def reason_bits(reasons: tuple[LagKind, ...]) -> int:
 
 
 class DigestOrder(NamedTuple):
-    """The columns of an order a digest reads (the lag rules' OrderFacts, and what rows show).
+    """The columns of an order a digest reads (the lag rules' LagFacts, and what rows show).
 
     A named tuple: a digest builds tens of thousands of them straight from database rows.
     """

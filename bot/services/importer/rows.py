@@ -3,31 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
-from decimal import Decimal
 from typing import Any
 
-from bot.services.importer.values import (
-    DateOrder,
-    ValueProblem,
-    parse_currency,
-    parse_date,
-    parse_datetime,
-    parse_decimal,
-    parse_email,
-    parse_owner,
-    parse_status,
-    status_key,
+from bot.services.importer.values import DateOrder, ValueProblem
+from bot.services.order_fields import (
+    ALL_FIELDS,
+    REQUIRED_FIELDS,
+    FieldParsers,
+    ValueFormat,
 )
-from bot.services.order_writer import DESCRIPTIVE_FIELDS, OrderInput
+from bot.services.order_writer import OrderInput
 from storage.models import OrderStatus
-
-REQUIRED_FIELDS = ("order_id", "customer", "ordered_at", "promised_date")
-OPTIONAL_FIELDS = (*DESCRIPTIVE_FIELDS, "status", "eta", "updated_at")
-ALL_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
-_TEXT_LIMITS = {"order_id": 128, "customer": 255, "team": 128, "sku": 128, "supplier": 255}
 
 
 class MappingProblem(ValueError):
@@ -48,6 +37,10 @@ class ImportOptions:
     strict: bool = False
     chunk_size: int = 1000
 
+    @property
+    def value_format(self) -> ValueFormat:
+        return ValueFormat(self.date_order, self.timezone, self.status_map)
+
 
 @dataclass(frozen=True)
 class RowProblem:
@@ -59,16 +52,13 @@ class RowProblem:
     order_id: str | None = None
 
 
-_Parser = Callable[[str], Any]
-
-
 class RowReader:
     """Reads records of one file's header into OrderInputs."""
 
     def __init__(self, header: list[str], options: ImportOptions, origin: str) -> None:
         self._width = len(header)
         self._origin = origin
-        self._parsers = _parsers(options)
+        self._parsers = FieldParsers(options.value_format)
         self.columns = resolve_columns(header, options)
         self._constants = self._parse_constants(options.constants)
 
@@ -86,7 +76,7 @@ class RowReader:
                     problems.append(RowProblem(line, _label(column, name), "required, but empty"))
                 continue
             try:
-                values[name] = self._parsers[name](raw)
+                values[name] = self._parsers.parse(name, raw)
             except ValueProblem as exc:
                 problems.append(RowProblem(line, _label(column, name), str(exc)))
         order_id = values.pop("order_id", None)
@@ -98,7 +88,7 @@ class RowReader:
         parsed: dict[str, Any] = {}
         for name, raw in constants.items():
             try:
-                parsed[name] = self._parsers[name](raw)
+                parsed[name] = self._parsers.parse(name, raw)
             except ValueProblem as exc:
                 raise MappingProblem(f"--set {name}={raw}: {exc}") from exc
         return parsed
@@ -145,34 +135,3 @@ def _key(column: str) -> str:
 
 def _label(column: str, name: str) -> str:
     return column if _key(column) == name else f"{column} ({name})"
-
-
-def _parsers(options: ImportOptions) -> dict[str, _Parser]:
-    order, zone = options.date_order, options.timezone
-    extra = {status_key(k): v for k, v in options.status_map.items()}
-    parsers: dict[str, _Parser] = {
-        "ordered_at": lambda raw: parse_datetime(raw, order, zone),
-        "updated_at": lambda raw: parse_datetime(raw, order, zone),
-        "promised_date": lambda raw: parse_date(raw, order),
-        "eta": lambda raw: parse_date(raw, order),
-        "quantity": lambda raw: parse_decimal(raw).quantize(Decimal("0.001")),
-        "value": lambda raw: parse_decimal(raw).quantize(Decimal("0.01")),
-        "currency": parse_currency,
-        "customer_email": parse_email,
-        "owner": parse_owner,
-        "status": lambda raw: parse_status(raw, extra),
-    }
-    for name in ("order_id", "customer", "team", "sku", "product", "supplier"):
-        parsers[name] = _text_parser(name)
-    return parsers
-
-
-def _text_parser(name: str) -> _Parser:
-    limit = _TEXT_LIMITS.get(name)
-
-    def parse(raw: str) -> str:
-        if limit is not None and len(raw) > limit:
-            raise ValueProblem(f"longer than {limit} characters ({len(raw)})")
-        return raw
-
-    return parse

@@ -70,7 +70,10 @@ def parse_datetime(text: str, order: DateOrder, zone: tzinfo) -> datetime:
     """An aware UTC datetime; a value without offset is read in `zone`."""
     day, clock, offset = _parse(text.strip(), order)
     local = datetime.combine(day, clock or time(0), tzinfo=offset or zone)
-    return local.astimezone(UTC)
+    try:
+        return local.astimezone(UTC)
+    except OverflowError:  # 9999-12-31 23:00-05:00 is past the last representable instant
+        raise ValueProblem(f"{text.strip()!r} is out of range in UTC") from None
 
 
 @lru_cache(maxsize=65536)  # exports repeat the same few thousand dates over and over
@@ -139,14 +142,22 @@ def _offset(text: str | None) -> tzinfo | None:
         return None
     if text == "Z":
         return UTC
-    return datetime.strptime(text.replace(":", ""), "%z").tzinfo
+    try:
+        return datetime.strptime(text.replace(":", ""), "%z").tzinfo
+    except ValueError:
+        raise ValueProblem(f"impossible UTC offset {text!r} (e.g. +02:00)") from None
 
 
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
-def parse_decimal(text: str, *, minimum: Decimal | None = Decimal(0)) -> Decimal:
-    """A number such as 1200, 1,200.50 or $1,200.50 (thousands commas and a currency sign)."""
+def parse_decimal(
+    text: str, *, minimum: Decimal | None = Decimal(0), below: Decimal | None = None
+) -> Decimal:
+    """A number such as 1200, 1,200.50 or $1,200.50 (thousands commas and a currency sign).
+
+    `below` is an exclusive bound on the size (the database column's range).
+    """
     cleaned = text.strip().lstrip("$€£¥").strip()
     if _THOUSANDS.match(cleaned):
         cleaned = cleaned.replace(",", "")
@@ -158,6 +169,8 @@ def parse_decimal(text: str, *, minimum: Decimal | None = Decimal(0)) -> Decimal
         raise ValueProblem(f"not a finite number: {text!r}")
     if minimum is not None and number < minimum:
         raise ValueProblem(f"must be at least {minimum}, got {text!r}")
+    if below is not None and abs(number) >= below:
+        raise ValueProblem(f"must be less than {below:,}, got {text!r}")
     return number
 
 

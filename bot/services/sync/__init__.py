@@ -1,0 +1,24 @@
+"""Pulling changed orders from an upstream order system: watermark, mapping, health."""
+
+from bot.services.sync.service import (
+    FAILURES_BEFORE_ALERT,
+    SyncPlan,
+    SyncRun,
+    SyncService,
+    SyncSetup,
+    SyncStatus,
+)
+from bot.services.sync.source import OrderSource, RecordMapping, SourceFailed, SourcePage
+
+__all__ = [
+    "FAILURES_BEFORE_ALERT",
+    "OrderSource",
+    "RecordMapping",
+    "SourceFailed",
+    "SourcePage",
+    "SyncPlan",
+    "SyncRun",
+    "SyncService",
+    "SyncSetup",
+    "SyncStatus",
+]
