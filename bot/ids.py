@@ -37,6 +37,17 @@ HOME_CLEAR_ACTION = "home_clear_filter"
 HOME_REFRESH_ACTION = "home_refresh"
 HOME_FILTER_BLOCK = "home_filter"
 
+# Digests: a row's overflow menu, "post all in thread", the subscription list's buttons
+DIGEST_ROW_ACTION = "digest_row"
+DIGEST_ROW_BLOCK = "digest_row:"  # + the order's database id
+DIGEST_SHOW_ALL_ACTION = "digest_show_all"
+DIGEST_SHOW_ALL_BLOCK = "digest_show_all"
+DIGEST_PREVIEW_ACTION = "digest_preview"  # the modal's Refresh button and its schedule inputs
+DIGEST_EDIT_ACTION = "digest_edit"
+DIGEST_PAUSE_ACTION = "digest_pause"  # value "ID:pause" or "ID:resume"
+DIGEST_TEST_ACTION = "digest_test"
+DIGEST_REMOVE_ACTION = "digest_remove"
+
 # Modals
 ETA_MODAL = "eta_modal"
 CONTACT_MODAL = "contact_modal"
@@ -48,6 +59,7 @@ EXPEDITE_MODAL = "expedite_modal"
 ORDER_CARD_MODAL = "order_card_modal"  # the card opened from the Home tab
 CUSTOMER_UPDATE_MODAL = "customer_update_modal"
 NOTICE_MODAL = "notice_modal"  # a short answer where no response_url exists (Home, modals)
+DIGEST_MODAL = "digest_modal"
 
 # Customer feedback: the message shortcut, its modal and order picker, the card's Edit button.
 LOG_FEEDBACK_SHORTCUT = "log_feedback"

@@ -17,6 +17,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.app import build_app
 from bot.delivery.alerts import AlertDelivery
 from bot.jobs.alerts import AlertJob, schedule_alerts
+from bot.jobs.digests import DigestJobs
 from bot.jobs.event_receipts import schedule_receipt_purge
 from bot.jobs.feedback_digest import FeedbackDigestJob, schedule_feedback_digests
 from bot.jobs.role_groups import RoleGroupRefresh, schedule_role_groups
@@ -60,6 +61,7 @@ async def serve(settings: Settings, host: str, port: int) -> None:
             if services.sync.configured:
                 job = SyncJob(services.sync, app.client, services.roles)
                 schedule_sync(scheduler, job, settings.upstream_interval_minutes, services.clock())
+            await DigestJobs(services, app.client, scheduler, settings.timezone).start()
             if settings.socket_mode:
                 await _serve_socket_mode(app, settings)
             else:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.services.lagging import LagRules
 from bot.services.order_fields import ALL_FIELDS
 from bot.services.roles import Role, RoleBook
 from bot.services.teams import TeamChannels
@@ -46,6 +48,7 @@ class Settings(BaseSettings):
     team_channels: Annotated[dict[str, str], NoDecode] = Field(
         default_factory=dict, alias="TEAM_CHANNELS"
     )
+    backlog_holidays: str = Field(default="", alias="BACKLOG_HOLIDAYS")
     helpdesk_webhook_url: str | None = Field(default=None, alias="HELPDESK_WEBHOOK_URL")
     helpdesk_webhook_secret: SecretStr | None = Field(default=None, alias="HELPDESK_WEBHOOK_SECRET")
     # Upstream sync (off without UPSTREAM_URL); README, section "Upstream sync".
@@ -172,6 +175,12 @@ class Settings(BaseSettings):
                 raise ValueError(f"{label}={status}: the status must be one of {sorted(known)}")
         return {label: status.lower() for label, status in mapping.items()}
 
+    @field_validator("backlog_holidays")
+    @classmethod
+    def _holidays(cls, value: str) -> str:
+        parse_holidays(value)  # fails with a message naming the bad entry
+        return value
+
     @field_validator("slack_api_url")
     @classmethod
     def _trailing_slash(cls, value: str) -> str:
@@ -190,6 +199,12 @@ class Settings(BaseSettings):
             viewers=self.backlog_viewers,
             default=self.backlog_default_role,
         )
+
+    @property
+    def lag_rules(self) -> LagRules:
+        """The lag rules' business days: weekends and BACKLOG_HOLIDAYS are not counted."""
+        shared, per_team = parse_holidays(self.backlog_holidays)
+        return LagRules(holidays=shared, team_holidays=per_team)
 
     @property
     def teams(self) -> TeamChannels:
@@ -250,3 +265,23 @@ def parse_pairs(text: str, shape: str) -> dict[str, str]:
             raise ValueError(f"{key!r} is listed twice")
         pairs[key] = value
     return pairs
+
+
+def parse_holidays(text: str) -> tuple[frozenset[date], dict[str, frozenset[date]]]:
+    """Read "2026-12-25, emea:2026-12-08" into holidays for everyone and per team."""
+    shared: set[date] = set()
+    per_team: dict[str, set[date]] = {}
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        team, sep, day = item.rpartition(":")
+        try:
+            parsed = date.fromisoformat(day.strip())
+        except ValueError:
+            raise ValueError(
+                f"{item!r} is not a holiday; use YYYY-MM-DD or TEAM:YYYY-MM-DD"
+            ) from None
+        if sep and not team.strip():
+            raise ValueError(f"{item!r} names no team before ':'")
+        (per_team.setdefault(team.strip().lower(), set()) if sep else shared).add(parsed)
+    return frozenset(shared), {team: frozenset(days) for team, days in per_team.items()}

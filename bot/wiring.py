@@ -13,7 +13,7 @@ from bot.settings import Settings
 
 def services_from(settings: Settings) -> Services:
     """The service layer on DATABASE_URL, with the configured zone, roles, team channels,
-    upstream sync and helpdesk webhook."""
+    holidays, upstream sync and helpdesk webhook."""
     return build_services(
         settings.database_url,
         schema=settings.database_schema,
@@ -22,6 +22,7 @@ def services_from(settings: Settings) -> Services:
         team_channels=settings.team_channels,
         helpdesk=helpdesk_from(settings),
         upstream=upstream_from(settings),
+        rules=settings.lag_rules,
     )
 
 

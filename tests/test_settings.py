@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
 
 import pytest
 from pydantic import ValidationError
@@ -151,3 +152,52 @@ def test_settings_refuse_an_incomplete_helpdesk_webhook(
         settings_from(monkeypatch, **env)
 
     assert message in str(caught.value)
+
+
+def test_settings_read_holidays_for_everyone_and_per_team(monkeypatch: pytest.MonkeyPatch):
+    settings = settings_from(
+        monkeypatch, BACKLOG_HOLIDAYS="2026-12-25, EMEA:2026-12-08 ,emea:2026-12-26,"
+    )
+
+    rules = settings.lag_rules
+    assert rules.holidays == {date(2026, 12, 25)}
+    assert rules.holidays_for("Emea") == {date(2026, 12, 25), date(2026, 12, 8), date(2026, 12, 26)}
+    assert rules.holidays_for("apac") == {date(2026, 12, 25)}
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("2026-13-01", "'2026-13-01' is not a holiday; use YYYY-MM-DD or TEAM:YYYY-MM-DD"),
+        (
+            "emea=2026-12-08",
+            "'emea=2026-12-08' is not a holiday; use YYYY-MM-DD or TEAM:YYYY-MM-DD",
+        ),
+        (":2026-12-08", "':2026-12-08' names no team before ':'"),
+    ],
+)
+def test_settings_refuse_a_bad_holiday_naming_it(
+    monkeypatch: pytest.MonkeyPatch, value: str, problem: str
+):
+    with pytest.raises(ValidationError, match=re.escape(problem)):
+        settings_from(monkeypatch, BACKLOG_HOLIDAYS=value)
+
+
+async def test_services_count_business_days_without_the_configured_holidays(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    from tests.support import FixedClock
+
+    settings = settings_from(monkeypatch, BACKLOG_HOLIDAYS="emea:2026-11-20")
+    services = build_services(
+        "sqlite:///:memory:", clock=FixedClock(), rules=settings.lag_rules
+    )  # the clock says Tuesday 2026-11-24
+    ordered = datetime(2026, 11, 17, 9, tzinfo=UTC)  # five business days before
+
+    ages = [
+        services.orders.summarise(make_order(team=team, ordered_at=ordered)).age_business_days
+        for team in ("emea", "apac")
+    ]
+
+    assert ages == [4, 5]
+    await services.close()

@@ -9,6 +9,8 @@ from slack_bolt.async_app import AsyncApp
 from bot.listeners.background import Background
 from bot.listeners.commands import BacklogCommand
 from bot.listeners.customer_updates import CustomerUpdateActions
+from bot.listeners.digest_rows import DigestRows
+from bot.listeners.digests import DigestCommands
 from bot.listeners.feedback_capture import FeedbackCapture
 from bot.listeners.feedback_commands import FeedbackCommands
 from bot.listeners.feedback_edits import FeedbackEdits
@@ -53,6 +55,8 @@ def register_listeners(
     FeedbackEdits(services, background).register(registry)
     FeedbackCommands(services, router)
     SyncCommands(services, router)
+    DigestCommands(services, router, background).register(registry)
+    DigestRows(services, background).register(registry)
     BacklogCommand(router).register(registry)
     registry.install()
     return Registered(registry, router, background)

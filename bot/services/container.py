@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.services.actions import OrderActions
 from bot.services.alerts import AlertService
 from bot.services.customer_updates import CustomerUpdates, HelpdeskOutbox
+from bot.services.digests import Digests, build_digests
 from bot.services.event_receipts import EventReceipts
 from bot.services.feedback.digests import FeedbackDigests
 from bot.services.feedback.service import FeedbackService
@@ -56,6 +57,7 @@ class Services:
     home: HomeService
     customer_updates: CustomerUpdates
     event_receipts: EventReceipts
+    digests: Digests
 
     async def migrate(self) -> None:
         """Bring the schema up to date."""
@@ -78,19 +80,20 @@ def build_services(
     team_channels: Mapping[str, str] | None = None,
     upstream: SyncSetup | None = None,
     helpdesk: HelpdeskOutbox | None = None,
+    rules: LagRules | None = None,
 ) -> Services:
     """Wire the services to one database; `zone` decides what "today" is for the rules.
 
     Without `roles` everyone is a rep; without `team_channels` no order gets a thread;
     without `upstream` the sync is off; without `helpdesk` customer updates are drafted for
-    copying only.
+    copying only; without `rules` the lag rules' defaults apply (no holidays).
     """
     engine = create_engine(database_url, schema=schema)
     sessions = session_factory(engine)
     cards = card_reads_for(engine, schema)
     roles = roles or RoleBook()
     teams = TeamChannels(dict(team_channels or {}))
-    orders = OrderReader(sessions, cards, clock, zone, LagRules())
+    orders = OrderReader(sessions, cards, clock, zone, rules or LagRules())
     actions = OrderActions(sessions, clock, zone, roles)
     sync = SyncService(
         sessions,
@@ -119,6 +122,7 @@ def build_services(
         home=_home(sessions, clock, orders, roles, sync),
         customer_updates=CustomerUpdates(sessions, clock, zone, actions, roles, helpdesk),
         event_receipts=EventReceipts(sessions, clock),
+        digests=build_digests(sessions, clock, zone, orders.rules),
     )
 
 

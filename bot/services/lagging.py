@@ -6,10 +6,11 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from enum import StrEnum
+from functools import cached_property
 from typing import Protocol
 
 from bot.services.calendar import business_days_between
-from storage.models import OrderStatus
+from storage.models import CLOSED_STATUSES, OrderStatus
 
 
 class LagKind(StrEnum):
@@ -38,7 +39,8 @@ _LABELS = {
 
 
 class LagFacts(Protocol):
-    """What the rules read of an order: an Order, or the few columns of one (team figures)."""
+    """What the rules read of an order: an Order, or the few columns of one (team figures,
+    digests)."""
 
     @property
     def status(self) -> str: ...
@@ -71,8 +73,17 @@ class LagRules:
 
     def holidays_for(self, team: str | None) -> frozenset[date]:
         """The shared holidays plus the team's own (team names match in any case)."""
-        own = {name.lower(): days for name, days in self.team_holidays.items()}
-        return frozenset(self.holidays) | frozenset(own.get((team or "").lower(), ()))
+        key = (team or "").lower()
+        found = self._by_team.get(key)
+        if found is None:
+            own = {name.lower(): days for name, days in self.team_holidays.items()}
+            found = frozenset(self.holidays) | frozenset(own.get(key, ()))
+            self._by_team[key] = found  # rules are frozen: the answer never changes
+        return found
+
+    @cached_property
+    def _by_team(self) -> dict[str, frozenset[date]]:
+        return {}
 
 
 def due_date(order: LagFacts) -> date:
@@ -100,19 +111,21 @@ def lag_reasons(
 
     `today` is the date in `zone` (the bot's zone); timestamps are compared as dates there too.
     """
-    if not OrderStatus(order.status).is_open:
+    # A set lookup, not OrderStatus(...): digests ask this for tens of thousands of orders.
+    if order.status in CLOSED_STATUSES:
         return []
     if order.snoozed_until is not None and order.snoozed_until > now:
         return []
     reasons: list[LagKind] = []
-    if due_date(order) < today:
+    passed = due_date(order) < today
+    if passed:
         reasons.append(LagKind.OVERDUE)
     if order.current_eta is not None and order.current_eta > order.promised_date:
         reasons.append(LagKind.SLIPPED)
     delayed = order.status == OrderStatus.BACKORDERED
     if order.current_eta is None and (delayed or order.promised_date < today):
         reasons.append(LagKind.NO_ETA)
-    changed_or_passed = order.eta_changed_at is not None or due_date(order) < today
+    changed_or_passed = order.eta_changed_at is not None or passed
     if changed_or_passed and not customer_told(order, today):
         reasons.append(LagKind.NOT_TOLD)
     holidays = rules.holidays_for(order.team)

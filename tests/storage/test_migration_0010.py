@@ -13,7 +13,7 @@ async def test_migration_0010_goes_down_and_up_again(empty: Services):  # noqa: 
     await empty.migrate()
     await empty.event_receipts.first_delivery("Ev1", "app_home_opened")
 
-    await downgrade(empty, "0008")
+    await downgrade(empty, "0005")
     async with empty.engine.connect() as conn:
         tables = await conn.run_sync(lambda c: set(c.dialect.get_table_names(c)))
     await empty.migrate()

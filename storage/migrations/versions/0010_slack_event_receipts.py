@@ -1,7 +1,7 @@
 """slack_event_receipts: one row per Events API event_id, so retries are handled once
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0005
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import storage.types
 
 revision: str = "0010"
-down_revision: str | None = "0008"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
