@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -100,4 +100,16 @@ async def lagging_candidates(
     # On the connection, not the ORM session: plain rows skip the ORM's per-row bookkeeping.
     connection = await session.connection()
     query = candidate_query(where, bounds, connection.dialect.name)
+    return (await connection.execute(query)).all()
+
+
+async def orders_with_ids(
+    session: AsyncSession, where: OrderFilter, ids: Collection[int]
+) -> Sequence[Row[Any]]:
+    """The open orders among `ids` that match `where`, as the same light rows."""
+    if not ids:
+        return []
+    connection = await session.connection()
+    columns = [_selected(name, connection.dialect.name) for name in DIGEST_COLUMNS]
+    query = select(*columns).where(order_condition(where), ORDERS.c.id.in_(sorted(ids)))
     return (await connection.execute(query)).all()

@@ -241,3 +241,19 @@ def test_test_digest_is_marked_in_title_and_context():
     assert payload["blocks"][0]["text"]["text"] == "[TEST] Lagging orders: 1 lagging"
     assert "*test digest*: not counted as a delivery" in text_of(payload)
     assert payload["text"].startswith("[TEST] Lagging orders")
+
+
+def test_cancellation_threats_come_first_with_their_reason_and_are_not_listed_twice():
+    orders = [digest_order(n) for n in range(1, 6)]
+    reasons = (LagKind.OVERDUE,)
+    rows = [DigestRow(o, reasons, 23, False, True, o.due) for o in orders]
+    threat = rows[3]._replace(threat="Customer threatened to cancel (2026-11-23): last delay")
+    how = Assembly(Grouping.OWNER, False, None, None, frozenset(), TODAY, NOW)
+
+    [payload] = sent(build_digest(assemble(rows, how, [threat]), DigestHeading(), UTC))
+
+    assert row_ids(payload)[0] == 4
+    assert sorted(row_ids(payload)) == [1, 2, 3, 4, 5]
+    text = text_of(payload)
+    assert text.index("Cancellation threats") < text.index("SO-000004")
+    assert "last delay" in text

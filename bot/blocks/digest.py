@@ -49,7 +49,9 @@ def build_digest(
     content: DigestContent, heading: DigestHeading, zone: tzinfo
 ) -> list[DigestMessage]:
     """The main message and its thread parts; every listed row lands in exactly one of them."""
-    units: list[list[Block]] = []
+    units: list[list[Block]] = [_row(row, content) for row in content.threats]
+    if units:
+        units[0] = [_threats_header(len(content.threats)), *units[0]]
     for group in content.groups:
         rows = [_row(row, content) for row in group.rows]
         if content.grouping is not Grouping.NONE:
@@ -141,10 +143,16 @@ def _group_header(grouping: Grouping, key: str | None, count: int) -> Block:
     return SectionBlock(text=MarkdownTextObject(text=f"*{name}* · {count} {orders}"))
 
 
+def _threats_header(count: int) -> Block:
+    orders = "order" if count == 1 else "orders"
+    text = f":warning: *Cancellation threats* · {count} open {orders} at risk"
+    return SectionBlock(text=MarkdownTextObject(text=text))
+
+
 def _row(row: DigestRow, content: DigestContent) -> list[Block]:
     o = row.order
     eta = o.current_eta.isoformat() if o.current_eta else "no ETA"
-    why = ", ".join(kind.label for kind in row.reasons) or "snoozed"
+    why = ", ".join(kind.label for kind in row.reasons) or ("on track" if row.threat else "snoozed")
     new = " · :new:" if row.new else ""
     text = (
         f"*{escape(clip(o.external_id, 80))}* · {escape(clip(o.customer, 60))} · "
@@ -152,6 +160,8 @@ def _row(row: DigestRow, content: DigestContent) -> list[Block]:
         f"ETA {eta} vs promised {o.promised_date.isoformat()} · "
         f"{days_late(o.due, content.today)} · {why}"
     )
+    if row.threat:
+        text += f"\n:warning: {escape(row.threat)}"
     return [
         SectionBlock(
             block_id=f"{ids.DIGEST_ROW_BLOCK}{o.id}",

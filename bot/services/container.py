@@ -93,6 +93,7 @@ def build_services(
     cards = card_reads_for(engine, schema)
     roles = roles or RoleBook()
     teams = TeamChannels(dict(team_channels or {}))
+    feedback = FeedbackService(sessions, clock, zone, roles)
     orders = OrderReader(sessions, cards, clock, zone, rules or LagRules())
     actions = OrderActions(sessions, clock, zone, roles)
     sync = SyncService(
@@ -113,7 +114,7 @@ def build_services(
         orders=orders,
         actions=actions,
         roles=roles,
-        feedback=FeedbackService(sessions, clock, zone, roles),
+        feedback=feedback,
         feedback_digests=FeedbackDigests(sessions, clock, zone, roles),
         teams=teams,
         cards=cards,
@@ -122,7 +123,9 @@ def build_services(
         home=_home(sessions, clock, orders, roles, sync),
         customer_updates=CustomerUpdates(sessions, clock, zone, actions, roles, helpdesk),
         event_receipts=EventReceipts(sessions, clock),
-        digests=build_digests(sessions, clock, zone, orders.rules),
+        digests=build_digests(
+            sessions, clock, zone, orders.rules, threats=feedback.open_cancellation_threats
+        ),
     )
 
 

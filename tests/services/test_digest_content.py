@@ -10,7 +10,9 @@ from bot.services.container import Services
 from bot.services.digests.composer import DigestComposer
 from bot.services.digests.content import DigestContent, reason_bits
 from bot.services.digests.spec import DigestFilters, DigestSpec, Grouping
+from bot.services.feedback.entries import FeedbackInput
 from bot.services.lagging import LagKind, LagRules
+from storage.feedback_models import FeedbackTag, Sentiment
 from tests.digest_support import NOW, TODAY, YESTERDAY, add_orders, day, order_values, overdue
 
 
@@ -352,3 +354,44 @@ async def test_customers_not_told_count_whatever_kinds_the_digest_lists(services
 
     assert [row.reasons for row in content.rows()] == [(LagKind.OVERDUE,), (LagKind.OVERDUE,)]
     assert (content.counts.not_told_orders, content.counts.not_told_customers) == (2, 2)
+
+
+async def _threaten(services: Services, external_id: str, text: str) -> None:
+    await services.feedback.log(
+        FeedbackInput(
+            text=text,
+            sentiment=Sentiment.NEGATIVE,
+            tags=frozenset({FeedbackTag.CANCELLATION_THREAT}),
+            external_id=external_id,
+        ),
+        actor="U0REP1",
+    )
+
+
+async def test_cancellation_threats_are_listed_first_with_the_reason_lagging_or_not(
+    services: Services,
+):
+    await add_orders(
+        services,
+        [
+            overdue("SO-LATE-A", team="emea", promised_date=YESTERDAY - timedelta(days=5)),
+            overdue("SO-LATE-B", team="emea"),
+            order_values("SO-ON-TRACK", team="emea"),
+            order_values("SO-OTHER-TEAM", team="apac"),
+        ],
+    )
+    await _threaten(services, "SO-LATE-B", "We will cancel if it is not here Friday")
+    await _threaten(services, "SO-ON-TRACK", "Second delay and we go elsewhere")
+    await _threaten(services, "SO-OTHER-TEAM", "Cancel it")
+    threats = services.feedback.open_cancellation_threats
+    spec = DigestSpec(filters=DigestFilters(team="emea"))
+
+    content = await DigestComposer(services.sessions, services.clock, UTC, threats=threats).compose(
+        spec, None, limit=1
+    )
+
+    assert [row.order.external_id for row in content.threats] == ["SO-LATE-B", "SO-ON-TRACK"]
+    assert all("cancel" in (row.threat or "").lower() for row in content.threats)
+    assert content.threats[1].reasons == ()
+    assert listed(content) == ["SO-LATE-B", "SO-ON-TRACK", "SO-LATE-A"]
+    assert content.counts.lagging == 2

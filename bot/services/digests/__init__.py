@@ -9,7 +9,7 @@ from datetime import datetime, tzinfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.digest_claims import DigestClaims
-from bot.services.digests.composer import DigestComposer
+from bot.services.digests.composer import DigestComposer, Threats, no_threats
 from bot.services.digests.delivery import DigestDeliveries
 from bot.services.digests.subscriptions import DigestSubscriptions
 from bot.services.lagging import LagRules
@@ -30,9 +30,11 @@ def build_digests(
     zone: tzinfo,
     rules: LagRules | None = None,
     owner: str | None = None,
+    threats: Threats = no_threats,
 ) -> Digests:
-    """Digest services on one database; `owner` names this process in delivery claims."""
-    composer = DigestComposer(sessions, clock, zone, rules)
+    """Digest services on one database; `owner` names this process in delivery claims;
+    `threats` names the open orders customers threatened to cancel (listed first)."""
+    composer = DigestComposer(sessions, clock, zone, rules, threats)
     claims = DigestClaims(sessions, clock, owner)
     return Digests(
         composer,

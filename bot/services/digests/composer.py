@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -60,6 +60,14 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+# Open orders a customer threatened to cancel: database id -> why (customer feedback).
+Threats = Callable[[], Awaitable[Mapping[int, str]]]
+
+
+async def no_threats() -> Mapping[int, str]:
+    return {}
+
+
 class DigestComposer:
     """Builds digest content for a spec, as of the injected clock, in the bot's zone."""
 
@@ -69,28 +77,51 @@ class DigestComposer:
         clock: Callable[[], datetime],
         zone: tzinfo,
         rules: LagRules | None = None,
+        threats: Threats = no_threats,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self.zone = zone
         self._rules = rules or LagRules()
+        self._threats = threats
 
     async def compose(
         self, spec: DigestSpec, previous: Mapping[int, int] | None, limit: int | None
     ) -> DigestContent:
         """The digest now; `previous` is the last digest's snapshot, `limit` caps listed rows."""
         ev = self._evaluation(spec, previous)
+        threats = await self._threats()
         with _collector_paused():
             async with self._sessions() as session:
                 found = await digest_orders.lagging_candidates(
                     session, spec.filters.order_filter(), self.bounds(ev)
                 )
-            rows, snoozed = _judge(found, ev)
+                rows, snoozed = _judge(found, ev)
+                at_risk = await self._at_risk(session, spec, ev, rows, threats)
             how = Assembly(
                 spec.grouping, spec.only_changes, limit, previous, frozenset(snoozed), ev.today,
                 ev.now,
             )  # fmt: skip
-            return assemble(rows, how)
+            return assemble(rows, how, at_risk)
+
+    async def _at_risk(
+        self,
+        session: AsyncSession,
+        spec: DigestSpec,
+        ev: _Evaluation,
+        rows: list[DigestRow],
+        threats: Mapping[int, str],
+    ) -> list[DigestRow]:
+        """The threatened orders within the digest's filters, lagging or not, with the reason."""
+        if not threats:
+            return []
+        lagging = {row.order.id: row for row in rows}
+        others = threats.keys() - lagging.keys()
+        found = await digest_orders.orders_with_ids(session, spec.filters.order_filter(), others)
+        ages = _Ages(ev)
+        extra = [_quiet_row(DigestOrder._make(values), ages, ev) for values in found]
+        pinned = [lagging[i] for i in threats.keys() & lagging.keys()] + extra
+        return [row._replace(threat=threats[row.order.id]) for row in pinned]
 
     def bounds(self, ev: _Evaluation) -> LagBounds:
         """The SQL bounds of the spec's kinds (thresholds counted without holidays: a superset)."""
@@ -143,6 +174,14 @@ def _judge(found: Sequence[Any], ev: _Evaluation) -> tuple[list[DigestRow], list
         not_told = LagKind.NOT_TOLD in reasons
         rows.append(DigestRow(order, tuple(listed), age, new, not_told, order.due))
     return rows, snoozed
+
+
+def _quiet_row(order: DigestOrder, ages: _Ages, ev: _Evaluation) -> DigestRow:
+    """A row for an order listed for another reason than lagging (a cancellation threat)."""
+    reasons = lag_reasons(order, ev.now, ev.today, ev.rules, ev.zone)
+    return DigestRow(
+        order, tuple(reasons), ages.of(order), False, LagKind.NOT_TOLD in reasons, order.due
+    )
 
 
 def _only_snoozed(order: DigestOrder, ev: _Evaluation) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -64,6 +64,7 @@ class DigestRow(NamedTuple):
     new: bool  # not lagging in the previous digest
     not_told: bool  # the customer has not heard of the current ETA (whatever kinds are listed)
     due: date  # the order's ETA, else its promise: rows sort by it
+    threat: str | None = None  # why the customer may cancel (feedback): listed at the top
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class DigestContent:
 
     counts: DigestCounts
     grouping: Grouping
+    threats: list[DigestRow]  # open orders a customer threatened to cancel: always listed first
     groups: list[DigestGroup]
     clusters: list[Cluster]
     more: int  # rows that qualified but were not listed (max rows), counted not dropped
@@ -111,17 +113,18 @@ class DigestContent:
     generated_at: datetime
 
     def rows(self) -> Iterator[DigestRow]:
+        yield from self.threats
         for group in self.groups:
             yield from group.rows
 
     @property
     def listed(self) -> int:
-        return sum(len(group.rows) for group in self.groups)
+        return len(self.threats) + sum(len(group.rows) for group in self.groups)
 
     @property
     def is_empty(self) -> bool:
         """Nothing to list: no lagging order (or, for "only changes", nothing changed)."""
-        return self.candidates == 0
+        return self.candidates == 0 and not self.threats
 
 
 @dataclass(frozen=True)
@@ -137,14 +140,23 @@ class Assembly:
     generated_at: datetime
 
 
-def assemble(rows: list[DigestRow], how: Assembly) -> DigestContent:
-    """Counts over every lagging row; the listed rows capped, most overdue first, grouped."""
+def assemble(
+    rows: list[DigestRow], how: Assembly, threats: Sequence[DigestRow] = ()
+) -> DigestContent:
+    """Counts over every lagging row; the listed rows capped, most overdue first, grouped.
+
+    `threats` (orders a customer threatened to cancel, lagging or not) are listed above the
+    groups whatever the cap, and not again below.
+    """
     snapshot = {r.order.id: reason_bits(r.reasons) for r in rows}
-    eligible = [r for r in rows if _changed(r, how.previous)] if how.only_changes else rows
+    pinned = {r.order.id for r in threats}
+    listable = [r for r in rows if r.order.id not in pinned]
+    eligible = [r for r in listable if _changed(r, how.previous)] if how.only_changes else listable
     shown = _most_overdue(eligible, how.limit)
     return DigestContent(
         counts=_counts(rows, snapshot, how),
         grouping=how.grouping,
+        threats=_most_overdue(list(threats), None),
         groups=_group(shown, how.grouping),
         clusters=clusters(rows),
         more=len(eligible) - len(shown),
