@@ -18,6 +18,7 @@ from bot.blocks.replies import slack_unavailable_text
 from bot.delivery.slack_errors import UNREACHABLE, unavailable
 from bot.listeners import register_listeners
 from bot.listeners.background import Background
+from bot.listeners.event_dedup import EventDedup
 from bot.services.container import Services
 from bot.settings import Settings
 
@@ -68,7 +69,9 @@ def build_app(
         process_before_response=True,
         logger=_slack_logger(),
     )
-    app.error(_on_error)
+    dedup = EventDedup(services.event_receipts)
+    app.use(dedup.skip_redeliveries)
+    app.error(_ErrorLog(dedup).handle)
     register_listeners(app, services, background)
     return app
 
@@ -85,18 +88,37 @@ def _skip_token_notice(record: logging.LogRecord) -> bool:
     return not record.getMessage().startswith("As you gave `client` as well")
 
 
-async def _on_error(
-    error: Exception, body: dict[str, Any], logger: logging.Logger, respond: AsyncRespond | None
+class _ErrorLog:
+    """The one place listener errors end up."""
+
+    def __init__(self, dedup: EventDedup) -> None:
+        self._dedup = dedup
+
+    async def handle(
+        self,
+        error: Exception,
+        body: dict[str, Any],
+        logger: logging.Logger,
+        respond: AsyncRespond | None,
+    ) -> BoltResponse | None:
+        """Unexpected errors are logged with their traceback (Slack shows its own error). When
+        Slack itself failed (a 429 past the retries, a 5xx, a timeout, a dropped connection)
+        the user is told so in an ephemeral reply instead. A failed event is left for Slack's
+        retry to handle."""
+        await self._dedup.forget_failed(body)
+        kind = body.get("type") or body.get("command") or "request"
+        reason = unavailable(error)
+        if reason is None:
+            logger.error("unhandled error in %s listener", kind, exc_info=error)
+            return None
+        logger.warning("%s listener gave up: %s", kind, reason)
+        return await _tell_slack_failed(respond, reason, logger)
+
+
+async def _tell_slack_failed(
+    respond: AsyncRespond | None, reason: str, logger: logging.Logger
 ) -> BoltResponse | None:
-    """The one place listener errors end up. Unexpected ones are logged with their traceback
-    (Slack shows its own error). When Slack itself failed (a 429 past the retries, a 5xx, a
-    timeout, a dropped connection) the user is told so in an ephemeral reply instead."""
-    kind = body.get("type") or body.get("command") or "request"
-    reason = unavailable(error)
-    if reason is None:
-        logger.error("unhandled error in %s listener", kind, exc_info=error)
-        return None
-    logger.warning("%s listener gave up: %s", kind, reason)
+    """The ephemeral notice, answered 200: the user has been told, Slack need not say more."""
     if respond is None:
         return None
     try:

@@ -8,6 +8,7 @@ import sys
 import click
 from pydantic import ValidationError
 
+from bot.cli_digest import digest_command
 from bot.cli_import import import_command
 from bot.settings import README_SETUP_HINT, Settings
 
@@ -68,3 +69,4 @@ def db_upgrade() -> None:
 
 
 main.add_command(import_command)
+main.add_command(digest_command)

@@ -16,9 +16,13 @@ from slack_bolt.async_app import AsyncApp
 from bot.app import build_app, slack_session
 from bot.delivery.alerts import AlertDelivery
 from bot.jobs.alerts import AlertJob, schedule_alerts
+from bot.jobs.digests import DigestJobs
+from bot.jobs.event_receipts import schedule_receipt_purge
 from bot.jobs.feedback_digest import FeedbackDigestJob, schedule_feedback_digests
 from bot.jobs.role_groups import RoleGroupRefresh, schedule_role_groups
+from bot.jobs.running import RunningJobs
 from bot.jobs.sync import SyncJob, schedule_sync
+from bot.listeners.background import Background
 from bot.services.container import Services
 from bot.settings import Settings
 from bot.web import build_web
@@ -26,6 +30,9 @@ from bot.wiring import services_from
 
 log = logging.getLogger(__name__)
 GRACEFUL_SHUTDOWN_SECONDS = 10
+# Idle keep-alive connections stay open longer than a load balancer keeps its own (AWS ALB and
+# nginx: 60 s): otherwise the bot may close one just as the balancer sends on it (a 502).
+KEEP_ALIVE_SECONDS = 75
 
 
 async def serve(settings: Settings, host: str, port: int) -> None:
@@ -36,27 +43,47 @@ async def serve(settings: Settings, host: str, port: int) -> None:
     services = services_from(settings)
     await services.migrate()
     scheduler = AsyncIOScheduler(timezone=settings.timezone)
+    jobs = RunningJobs(scheduler)
     scheduler.start()
+    background = Background()
     try:
         async with slack_session(settings) as session:
-            app = build_app(settings, services, session)
+            app = build_app(settings, services, session, background)
             refresh = RoleGroupRefresh(services.roles, app.client)
             schedule_role_groups(scheduler, refresh, services.clock())
             feedback_reports = FeedbackDigestJob(services, app.client)
             schedule_feedback_digests(scheduler, feedback_reports, services.clock())
             delivery = AlertDelivery(services.alerts, services.actions, app.client)
-            schedule_alerts(scheduler, AlertJob(services.alerts, delivery), services.clock())
+            alert_job = AlertJob(services.alerts, delivery)
+            schedule_alerts(scheduler, alert_job, services.clock(), settings.alert_interval_seconds)
+            schedule_receipt_purge(scheduler, services.event_receipts, services.clock())
             if services.sync.configured:
                 job = SyncJob(services.sync, app.client, services.roles)
                 schedule_sync(scheduler, job, settings.upstream_interval_minutes, services.clock())
+            await DigestJobs(services, app.client, scheduler, settings.timezone).start()
             if settings.socket_mode:
                 await _serve_socket_mode(app, settings)
             else:
                 await _serve_http(app, services, settings, host, port)
+            await _finish_work(scheduler, jobs, background)
     finally:
         scheduler.shutdown(wait=False)
         await services.close()
     log.info("stopped")
+
+
+async def _finish_work(
+    scheduler: AsyncIOScheduler, jobs: RunningJobs, background: Background
+) -> None:
+    """Start no more job runs; let running ones and the work after acks end (Slack still
+    reachable), for up to GRACEFUL_SHUTDOWN_SECONDS."""
+    scheduler.pause()
+    try:
+        async with asyncio.timeout(GRACEFUL_SHUTDOWN_SECONDS):
+            await asyncio.gather(jobs.idle(), background.drain())
+    except TimeoutError:
+        # Whatever a cut-off run had claimed is taken over by another process after its lease.
+        log.warning("stopping with %d job run(s) or follow-ups unfinished", jobs.running)
 
 
 async def _serve_http(
@@ -74,6 +101,7 @@ async def _serve_http(
         lifespan="off",
         log_level="warning",
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
     server = _Server(config)
     _on_stop_signals(lambda: setattr(server, "should_exit", True))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.services.lagging import LagRules
 from bot.services.order_fields import ALL_FIELDS
 from bot.services.roles import Role, RoleBook
 from bot.services.teams import TeamChannels
@@ -38,6 +40,8 @@ class Settings(BaseSettings):
     backlog_timezone: str = Field(default="UTC", alias="BACKLOG_TIMEZONE")
     backlog_api_token: SecretStr | None = Field(default=None, alias="BACKLOG_API_TOKEN")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    # How often each process looks for new alerts; tests of several processes shorten it.
+    alert_interval_seconds: int = Field(default=60, ge=1, le=3600, alias="ALERT_INTERVAL_SECONDS")
     backlog_admins: SlackIds = Field(default=frozenset(), alias="BACKLOG_ADMINS")
     backlog_reps: SlackIds = Field(default=frozenset(), alias="BACKLOG_REPS")
     backlog_viewers: SlackIds = Field(default=frozenset(), alias="BACKLOG_VIEWERS")
@@ -45,6 +49,9 @@ class Settings(BaseSettings):
     team_channels: Annotated[dict[str, str], NoDecode] = Field(
         default_factory=dict, alias="TEAM_CHANNELS"
     )
+    backlog_holidays: str = Field(default="", alias="BACKLOG_HOLIDAYS")
+    helpdesk_webhook_url: str | None = Field(default=None, alias="HELPDESK_WEBHOOK_URL")
+    helpdesk_webhook_secret: SecretStr | None = Field(default=None, alias="HELPDESK_WEBHOOK_SECRET")
     # Upstream sync (off without UPSTREAM_URL); README, section "Upstream sync".
     upstream_url: str | None = Field(default=None, alias="UPSTREAM_URL")
     upstream_token: SecretStr | None = Field(default=None, alias="UPSTREAM_TOKEN")
@@ -107,6 +114,25 @@ class Settings(BaseSettings):
     def _team_channels(cls, value: Any) -> Any:
         return parse_team_channels(value) if isinstance(value, str) else value
 
+    @field_validator("helpdesk_webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.strip().startswith(("https://", "http://")):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _webhook_secret(self) -> Settings:
+        secret = self.helpdesk_webhook_secret
+        if self.helpdesk_webhook_url and (secret is None or not secret.get_secret_value()):
+            raise ValueError(
+                "HELPDESK_WEBHOOK_SECRET is required with HELPDESK_WEBHOOK_URL"
+                " (the webhook's requests are signed with it)"
+            )
+        return self
+
     @field_validator("upstream_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
@@ -150,6 +176,12 @@ class Settings(BaseSettings):
                 raise ValueError(f"{label}={status}: the status must be one of {sorted(known)}")
         return {label: status.lower() for label, status in mapping.items()}
 
+    @field_validator("backlog_holidays")
+    @classmethod
+    def _holidays(cls, value: str) -> str:
+        parse_holidays(value)  # fails with a message naming the bad entry
+        return value
+
     @field_validator("slack_api_url")
     @classmethod
     def _trailing_slash(cls, value: str) -> str:
@@ -168,6 +200,12 @@ class Settings(BaseSettings):
             viewers=self.backlog_viewers,
             default=self.backlog_default_role,
         )
+
+    @property
+    def lag_rules(self) -> LagRules:
+        """The lag rules' business days: weekends and BACKLOG_HOLIDAYS are not counted."""
+        shared, per_team = parse_holidays(self.backlog_holidays)
+        return LagRules(holidays=shared, team_holidays=per_team)
 
     @property
     def teams(self) -> TeamChannels:
@@ -228,3 +266,23 @@ def parse_pairs(text: str, shape: str) -> dict[str, str]:
             raise ValueError(f"{key!r} is listed twice")
         pairs[key] = value
     return pairs
+
+
+def parse_holidays(text: str) -> tuple[frozenset[date], dict[str, frozenset[date]]]:
+    """Read "2026-12-25, emea:2026-12-08" into holidays for everyone and per team."""
+    shared: set[date] = set()
+    per_team: dict[str, set[date]] = {}
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        team, sep, day = item.rpartition(":")
+        try:
+            parsed = date.fromisoformat(day.strip())
+        except ValueError:
+            raise ValueError(
+                f"{item!r} is not a holiday; use YYYY-MM-DD or TEAM:YYYY-MM-DD"
+            ) from None
+        if sep and not team.strip():
+            raise ValueError(f"{item!r} names no team before ':'")
+        (per_team.setdefault(team.strip().lower(), set()) if sep else shared).add(parsed)
+    return frozenset(shared), {team: frozenset(days) for team, days in per_team.items()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.integrations.helpdesk import HelpdeskWebhook
 from bot.integrations.upstream import Pagination, UpstreamConfig, UpstreamSource, display_url
 from bot.services.container import Services, build_services
 from bot.services.sync import RecordMapping, SyncPlan, SyncSetup
@@ -11,15 +12,17 @@ from bot.settings import Settings
 
 
 def services_from(settings: Settings) -> Services:
-    """The service layer on DATABASE_URL, with the configured zone, roles, team channels and
-    upstream sync."""
+    """The service layer on DATABASE_URL, with the configured zone, roles, team channels,
+    holidays, upstream sync and helpdesk webhook."""
     return build_services(
         settings.database_url,
         schema=settings.database_schema,
         zone=settings.timezone,
         roles=settings.roles,
         team_channels=settings.team_channels,
+        helpdesk=helpdesk_from(settings),
         upstream=upstream_from(settings),
+        rules=settings.lag_rules,
     )
 
 
@@ -46,3 +49,11 @@ def upstream_from(settings: Settings) -> SyncSetup | None:
             every=timedelta(minutes=settings.upstream_interval_minutes),
         ),
     )
+
+
+def helpdesk_from(settings: Settings) -> HelpdeskWebhook | None:
+    """The helpdesk webhook, when HELPDESK_WEBHOOK_URL is set (settings require the secret)."""
+    url, secret = settings.helpdesk_webhook_url, settings.helpdesk_webhook_secret
+    if not url or secret is None:
+        return None
+    return HelpdeskWebhook(url, secret.get_secret_value())

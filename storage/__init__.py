@@ -4,6 +4,7 @@
 from storage import (  # noqa: F401
     alert_models,
     digest_models,
+    event_models,
     feedback_models,
     ingest_models,
     models,

@@ -37,6 +37,9 @@ class DigestSubscription(SQLModel, table=True):
     only_changes: bool = Field(default=False)
     paused: bool = Field(default=False)
     grace_minutes: int = Field(default=60)  # how late a missed slot may still be delivered
+    # Lag thresholds in business days (migration 0005); the rules' defaults unless changed.
+    stale_after_days: int = Field(default=5)
+    aging_after_days: int = Field(default=20)
     last_success_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     last_error: str | None = Field(default=None, sa_column=Column(Text))
     last_error_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
@@ -49,6 +52,7 @@ class RunStatus(StrEnum):
 
     CLAIMED = "claimed"  # a process took the slot and is posting
     POSTED = "posted"
+    SKIPPED = "skipped"  # nothing to say and the subscription skips empty digests
     FAILED = "failed"
 
 
@@ -59,7 +63,9 @@ class DigestRun(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("subscription_id", "slot_key", name="uq_digest_runs_slot"),
         Index("ix_digest_runs_status_claimed", "status", "claimed_at"),
-        CheckConstraint("status IN ('claimed', 'posted', 'failed')", name="ck_digest_runs_status"),
+        CheckConstraint(
+            "status IN ('claimed', 'posted', 'skipped', 'failed')", name="ck_digest_runs_status"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -75,3 +81,8 @@ class DigestRun(SQLModel, table=True):
     posted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     message_ts: str | None = Field(default=None, max_length=32)
     error: str | None = Field(default=None, sa_column=Column(Text))
+    # Migration 0005. Thread replies already posted: a takeover continues, never reposts.
+    parts_posted: int = Field(default=0)
+    # Every order the digest counted as lagging, {"ids": [...], "bits": [LagKind bits...]}:
+    # the next digest's "new since last" and "resolved since last" compare against it.
+    listed: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))

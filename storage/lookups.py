@@ -68,6 +68,11 @@ async def scan_orders(
     return list((await session.execute(query)).scalars())
 
 
+def order_condition(where: OrderFilter) -> ColumnElement[bool]:
+    """The WHERE clause of `where` (digests add their own conditions to it)."""
+    return _condition(where)
+
+
 def _condition(where: OrderFilter) -> ColumnElement[bool]:
     # "closed_at IS NULL" is how open orders are found: it matches the partial index on the
     # due date exactly (the database keeps it in step with the status by a check constraint).

@@ -131,8 +131,8 @@ async def services(database: Database, clock: FixedClock) -> AsyncIterator[Servi
             await conn.execute(
                 text(
                     "TRUNCATE alerts, feedback_tags, feedback, api_idempotency_keys, sync_state,"
-                    " digest_runs, digest_subscriptions, expedite_requests, order_events,"
-                    " orders RESTART IDENTITY CASCADE"
+                    " slack_event_receipts, digest_runs, digest_subscriptions, expedite_requests,"
+                    " order_events, orders RESTART IDENTITY CASCADE"
                 )
             )
     yield built

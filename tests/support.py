@@ -15,6 +15,7 @@ from tests.fakes.slack_limits import check_message
 
 if TYPE_CHECKING:
     from bot.services.container import Services
+    from bot.services.customer_updates import HelpdeskOutbox
 
 CANONICAL_HEADER = ["order_id", "customer", "ordered_at", "promised_date"]
 
@@ -88,12 +89,16 @@ def configure_roles_and_teams(
     viewers: frozenset[str] = frozenset(),
     admins: frozenset[str] = frozenset(),
     teams: Mapping[str, str] | None = None,
+    helpdesk: HelpdeskOutbox | None = None,
 ) -> None:
-    """Give the test's services a role book and team channels (everyone else is a rep)."""
+    """Give the test's services a role book, team channels (everyone else is a rep) and,
+    optionally, a helpdesk to send customer updates to."""
     from bot.services.actions import OrderActions
     from bot.services.alerts import AlertService
+    from bot.services.customer_updates import CustomerUpdates
     from bot.services.feedback.digests import FeedbackDigests
     from bot.services.feedback.service import FeedbackService
+    from bot.services.home import HomeService
     from bot.services.roles import Role, RoleBook
     from bot.services.teams import TeamChannels
 
@@ -106,3 +111,10 @@ def configure_roles_and_teams(
     )
     services.teams = TeamChannels(dict(teams or {}))
     services.alerts = AlertService(services.sessions, services.clock, zone, services.teams)
+    home = services.home
+    services.home = HomeService(
+        services.sessions, services.clock, services.orders, home.figures, services.roles, home.admin
+    )
+    services.customer_updates = CustomerUpdates(
+        services.sessions, services.clock, zone, services.actions, services.roles, helpdesk
+    )

@@ -289,6 +289,29 @@ async def test_fake_slack_views_publish_accepts_100_blocks(fake_slack: FakeSlack
     assert response["view"]["type"] == "home"
 
 
+async def test_fake_slack_views_publish_rejects_101_blocks(fake_slack: FakeSlack) -> None:
+    client = client_for(fake_slack)
+
+    error = await error_of(
+        client.views_publish(user_id="U111", view={"type": "home", "blocks": [section()] * 101})
+    )
+
+    assert error.response["error"] == "invalid_blocks"
+    assert "no more than 100 items allowed" in error.response["errors"][0]
+
+
+async def test_fake_slack_rejects_a_view_with_a_repeated_block_id(fake_slack: FakeSlack) -> None:
+    client = client_for(fake_slack)
+    twice = [{**section(), "block_id": "row"}, {**section(), "block_id": "row"}]
+
+    error = await error_of(
+        client.views_publish(user_id="U111", view={"type": "home", "blocks": twice})
+    )
+
+    assert error.response["error"] == "invalid_blocks"
+    assert "duplicate block_id 'row'" in error.response["errors"][0]
+
+
 async def test_fake_slack_warns_about_blocks_without_text(fake_slack: FakeSlack) -> None:
     client = client_for(fake_slack)
 

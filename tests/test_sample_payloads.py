@@ -39,13 +39,12 @@ def built_payloads(requests: SlackRequests) -> dict[str, list[dict[str, Any]]]:
         "BlockActionPayload.json": [
             requests.block_actions("order_ack", value="SO-1001").payload(),
             requests.block_actions("pick", view=modal).payload(),
+            requests.block_actions("home_next", value="{}", view=requests.home_view()).payload(),
         ],
         "MessageShortcutPayload.json": [requests.message_shortcut("track", "late").payload()],
         "ViewSubmissionPayload.json": [requests.view_submission("eta_modal", STATE).payload()],
         "ViewClosedPayload.json": [requests.view_closed("eta_modal").payload()],
-        "AppHomeOpenedPayload.json": [
-            requests.event({"type": "app_home_opened", "user": "U111", "tab": "home"}).payload()
-        ],
+        "AppHomeOpenedPayload.json": [requests.app_home_opened(private_metadata="{}").payload()],
     }
 
 
@@ -87,6 +86,16 @@ def test_builder_view_has_every_key_of_sample_view(name: str) -> None:
     missing = set(sample(name)["view"]) - set(payload["view"])
 
     assert not missing, f"{name}: the builder's view leaves out {sorted(missing)}"
+
+
+def test_app_home_opened_builder_has_every_key_of_sample_event_and_view() -> None:
+    event = sample("AppHomeOpenedPayload.json")["event"]
+
+    built = SlackRequests("secret").app_home_opened(private_metadata="{}").payload()["event"]
+
+    assert set(event) - set(built) == set()
+    assert set(event["view"]) - set(built["view"]) == set()
+    assert built["view"]["type"] == "home"
 
 
 def found(node: Any, key: str) -> Iterator[Any]:

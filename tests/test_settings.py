@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
 
 import pytest
 from pydantic import ValidationError
@@ -10,6 +11,7 @@ from pydantic import ValidationError
 from bot.services.container import build_services
 from bot.services.roles import Role
 from bot.settings import Settings
+from bot.wiring import services_from
 from tests.storage.test_storage import make_order
 
 
@@ -85,4 +87,117 @@ async def test_services_find_the_team_channel_of_an_order(monkeypatch: pytest.Mo
     found = [services.teams.channel_for(order) for order in orders]
 
     assert found == ["C0123", None, None]
+    await services.close()
+
+
+def test_settings_alert_interval_defaults_to_a_minute(monkeypatch: pytest.MonkeyPatch):
+    assert settings_from(monkeypatch).alert_interval_seconds == 60
+    assert settings_from(monkeypatch, ALERT_INTERVAL_SECONDS="2").alert_interval_seconds == 2
+
+
+@pytest.mark.parametrize("value", ["0", "3601", "soon"])
+def test_settings_refuse_an_alert_interval_out_of_range(
+    monkeypatch: pytest.MonkeyPatch, value: str
+):
+    with pytest.raises(ValidationError, match="ALERT_INTERVAL_SECONDS"):
+        settings_from(monkeypatch, ALERT_INTERVAL_SECONDS=value)
+
+
+async def test_settings_with_a_helpdesk_webhook_let_services_send_updates(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    settings = settings_from(
+        monkeypatch,
+        HELPDESK_WEBHOOK_URL=" https://helpdesk.example.com/in ",
+        HELPDESK_WEBHOOK_SECRET="s3cret",
+        DATABASE_URL="sqlite:///:memory:",
+    )
+
+    services = services_from(settings)
+
+    assert settings.helpdesk_webhook_url == "https://helpdesk.example.com/in"
+    assert "s3cret" not in repr(settings)
+    assert services.customer_updates.can_send
+    await services.close()
+
+
+async def test_settings_without_a_helpdesk_draft_updates_for_copying(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    settings = settings_from(monkeypatch, DATABASE_URL="sqlite:///:memory:")
+
+    services = services_from(settings)
+
+    assert not services.customer_updates.can_send
+    await services.close()
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"HELPDESK_WEBHOOK_URL": "https://helpdesk.example.com/in"},
+            "HELPDESK_WEBHOOK_SECRET is required with HELPDESK_WEBHOOK_URL",
+        ),
+        (
+            {"HELPDESK_WEBHOOK_URL": "helpdesk.example.com", "HELPDESK_WEBHOOK_SECRET": "x"},
+            "'helpdesk.example.com' is not an http(s) URL",
+        ),
+    ],
+)
+def test_settings_refuse_an_incomplete_helpdesk_webhook(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], message: str
+):
+    with pytest.raises(ValidationError) as caught:
+        settings_from(monkeypatch, **env)
+
+    assert message in str(caught.value)
+
+
+def test_settings_read_holidays_for_everyone_and_per_team(monkeypatch: pytest.MonkeyPatch):
+    settings = settings_from(
+        monkeypatch, BACKLOG_HOLIDAYS="2026-12-25, EMEA:2026-12-08 ,emea:2026-12-26,"
+    )
+
+    rules = settings.lag_rules
+    assert rules.holidays == {date(2026, 12, 25)}
+    assert rules.holidays_for("Emea") == {date(2026, 12, 25), date(2026, 12, 8), date(2026, 12, 26)}
+    assert rules.holidays_for("apac") == {date(2026, 12, 25)}
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("2026-13-01", "'2026-13-01' is not a holiday; use YYYY-MM-DD or TEAM:YYYY-MM-DD"),
+        (
+            "emea=2026-12-08",
+            "'emea=2026-12-08' is not a holiday; use YYYY-MM-DD or TEAM:YYYY-MM-DD",
+        ),
+        (":2026-12-08", "':2026-12-08' names no team before ':'"),
+    ],
+)
+def test_settings_refuse_a_bad_holiday_naming_it(
+    monkeypatch: pytest.MonkeyPatch, value: str, problem: str
+):
+    with pytest.raises(ValidationError, match=re.escape(problem)):
+        settings_from(monkeypatch, BACKLOG_HOLIDAYS=value)
+
+
+async def test_services_count_business_days_without_the_configured_holidays(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    from tests.support import FixedClock
+
+    settings = settings_from(monkeypatch, BACKLOG_HOLIDAYS="emea:2026-11-20")
+    services = build_services(
+        "sqlite:///:memory:", clock=FixedClock(), rules=settings.lag_rules
+    )  # the clock says Tuesday 2026-11-24
+    ordered = datetime(2026, 11, 17, 9, tzinfo=UTC)  # five business days before
+
+    ages = [
+        services.orders.summarise(make_order(team=team, ordered_at=ordered)).age_business_days
+        for team in ("emea", "apac")
+    ]
+
+    assert ages == [4, 5]
     await services.close()

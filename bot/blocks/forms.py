@@ -24,20 +24,29 @@ class ModalContext:
     version: int
     response_url: str | None = None  # the card to update in place after saving
     channel_id: str | None = None
+    card_view: str | None = None  # the card's modal (opened from Home) to redraw after saving
+    home: str | None = None  # the Home tab's state, to publish it afresh after saving
 
     def encode(self) -> str:
-        data = {
+        data: dict[str, str | int | None] = {
             "o": self.external_id,
             "v": self.version,
             "r": self.response_url,
             "c": self.channel_id,
         }
+        if self.card_view:
+            data["cv"] = self.card_view
+        if self.home is not None:
+            data["h"] = self.home
         return json.dumps(data, separators=(",", ":"))
 
     @classmethod
     def decode(cls, text: str) -> ModalContext:
         data = json.loads(text)
-        return cls(str(data["o"]), int(data["v"]), data.get("r"), data.get("c"))
+        return cls(
+            str(data["o"]), int(data["v"]), data.get("r"), data.get("c"), data.get("cv"),
+            data.get("h"),
+        )  # fmt: skip
 
 
 class FormErrors(ValueError):
@@ -67,6 +76,25 @@ def state_value(
     return _mapping(_mapping(values.get(block_id)).get(action_id))
 
 
+def any_element(state: Mapping[str, Any], block_id: str) -> Mapping[str, Any]:
+    """The one submitted element of a block, whatever its action_id ({} when none)."""
+    elements = _mapping(_mapping(_mapping(state).get("values")).get(block_id))
+    return _mapping(next(iter(elements.values()), None))
+
+
+def string_of(element: Mapping[str, Any], key: str) -> str | None:
+    """A non-empty string field of a submitted element (less NUL), or None."""
+    value = element.get(key)
+    return value.replace("\x00", "") or None if isinstance(value, str) else None
+
+
+def option_values(element: Mapping[str, Any]) -> list[str]:
+    """The values of an element's selected options (checkboxes, multi-selects)."""
+    options = element.get("selected_options")
+    found = [_option_value(option) for option in options] if isinstance(options, list) else []
+    return [value for value in found if value is not None]
+
+
 def submitted_blocks(state: Mapping[str, Any]) -> list[str]:
     """The block ids the submission has values for."""
     return [key for key in _mapping(_mapping(state).get("values")) if isinstance(key, str)]
@@ -74,8 +102,7 @@ def submitted_blocks(state: Mapping[str, Any]) -> list[str]:
 
 def raw_text(state: Mapping[str, Any], block_id: str) -> str | None:
     """A plain-text input's value exactly as typed (less NUL, which no database stores)."""
-    value = state_value(state, block_id).get("value")
-    return value.replace("\x00", "") if isinstance(value, str) else None
+    return string_of(state_value(state, block_id), "value")
 
 
 def text_input(state: Mapping[str, Any], block_id: str) -> str | None:
@@ -85,7 +112,12 @@ def text_input(state: Mapping[str, Any], block_id: str) -> str | None:
 
 def selected(state: Mapping[str, Any], block_id: str, action_id: str = VALUE) -> str | None:
     """A static select's or radio group's chosen value."""
-    return _option_value(state_value(state, block_id, action_id).get("selected_option"))
+    return option_value(state_value(state, block_id, action_id))
+
+
+def option_value(element: Mapping[str, Any]) -> str | None:
+    """The value of an element's selected option (a static select, radio buttons)."""
+    return _option_value(element.get("selected_option"))
 
 
 def chosen(state: Mapping[str, Any], block_id: str, kind: type[Choice]) -> Choice | None:
@@ -96,15 +128,13 @@ def chosen(state: Mapping[str, Any], block_id: str, kind: type[Choice]) -> Choic
 
 def chosen_values(state: Mapping[str, Any], block_id: str) -> list[str]:
     """The values of the ticked checkboxes (or picked options of a multi-select)."""
-    options = state_value(state, block_id).get("selected_options")
-    found = [_option_value(option) for option in options] if isinstance(options, list) else []
-    return [value for value in found if value is not None]
+    return option_values(state_value(state, block_id))
 
 
 def picked_user(state: Mapping[str, Any], block_id: str) -> str | None:
     """A user select's user id."""
-    user = state_value(state, block_id).get("selected_user")
-    return user if isinstance(user, str) and _USER_ID.fullmatch(user) else None
+    user = string_of(state_value(state, block_id), "selected_user")
+    return user if user is not None and _USER_ID.fullmatch(user) else None
 
 
 def picked_date(state: Mapping[str, Any], block_id: str) -> date | None:

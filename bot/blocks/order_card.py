@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
     SectionBlock,
 )
+from slack_sdk.models.views import View
 
 from bot import ids
 from bot.blocks.feedback_card import build_feedback_section
@@ -51,8 +52,27 @@ def build_order_card(
         lines = [_note_line(event, zone) for event in detail.notes]
         blocks.append(SectionBlock(text=MarkdownTextObject(text="*Latest*\n" + "\n".join(lines))))
     blocks += build_feedback_section(detail.feedback, zone)
-    blocks.append(ActionsBlock(block_id=ids.ORDER_ACTIONS_BLOCK, elements=_buttons(o, shareable)))
+    blocks.append(build_order_actions(o, shareable=shareable))
     return blocks
+
+
+def build_order_card_modal(detail: OrderDetail, today: date, zone: tzinfo, home: str) -> View:
+    """The card in a modal (from the Home tab); `home` is the Home state to publish after saves."""
+    return View(
+        type="modal",
+        callback_id=ids.ORDER_CARD_MODAL,
+        title=clip(f"Order {detail.order.external_id}", 24),
+        close="Close",
+        private_metadata=home,
+        blocks=build_order_card(detail, today, zone, shareable=False),
+    )
+
+
+def build_order_actions(
+    o: Order, *, shareable: bool, block_id: str = ids.ORDER_ACTIONS_BLOCK
+) -> ActionsBlock:
+    """The card's buttons and ⋯ menu; a listing of several orders gives each its own block_id."""
+    return ActionsBlock(block_id=block_id, elements=_buttons(o, shareable))
 
 
 def _buttons(o: Order, shareable: bool) -> list[InteractiveElement]:
@@ -66,6 +86,12 @@ def _buttons(o: Order, shareable: bool) -> list[InteractiveElement]:
         ButtonElement(text="Log customer contact", action_id=ids.CONTACT_ACTION, value=brief),
         ButtonElement(text="Add note", action_id=ids.NOTE_ACTION, value=brief),
     ]
+    if o.is_open:
+        buttons.append(
+            ButtonElement(
+                text="Draft customer update", action_id=ids.DRAFT_UPDATE_ACTION, value=o.external_id
+            )
+        )
     if shareable:
         buttons.append(
             ButtonElement(

@@ -1,1 +1,1 @@
-"""Outbound Slack messages shared by listeners and jobs: order threads, alerts."""
+"""Outbound Slack messages shared by listeners and jobs: order threads, alerts, digests."""

@@ -1,1 +1,1 @@
-"""Adapters to systems outside Slack (httpx): the upstream order system."""
+"""Adapters to systems outside Slack (httpx): the upstream order system, the helpdesk webhook."""

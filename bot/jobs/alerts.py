@@ -11,7 +11,7 @@ from bot.delivery.alerts import AlertDelivery
 from bot.services.alerts import AlertService
 
 log = logging.getLogger(__name__)
-INTERVAL_MINUTES = 1
+INTERVAL_SECONDS = 60  # ALERT_INTERVAL_SECONDS overrides it
 # Alerts claimed per run: Slack takes about one message per second per channel, and a run
 # should end well before the next one starts.
 BATCH = 20
@@ -37,12 +37,14 @@ class AlertJob:
                 return
 
 
-def schedule_alerts(scheduler: AsyncIOScheduler, job: AlertJob, now: datetime) -> None:
-    """Run now and every minute; a run still going when the next is due is not doubled."""
+def schedule_alerts(
+    scheduler: AsyncIOScheduler, job: AlertJob, now: datetime, seconds: int = INTERVAL_SECONDS
+) -> None:
+    """Run now and every `seconds`; a run still going when the next is due is not doubled."""
     scheduler.add_job(
         job.run,
         "interval",
-        minutes=INTERVAL_MINUTES,
+        seconds=seconds,
         next_run_time=now,
         id="alerts",
         max_instances=1,

@@ -8,10 +8,14 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.listeners.background import Background
 from bot.listeners.commands import BacklogCommand
+from bot.listeners.customer_updates import CustomerUpdateActions
+from bot.listeners.digest_rows import DigestRows
+from bot.listeners.digests import DigestCommands
 from bot.listeners.feedback_capture import FeedbackCapture
 from bot.listeners.feedback_commands import FeedbackCommands
 from bot.listeners.feedback_edits import FeedbackEdits
 from bot.listeners.follow_up_actions import FollowUpActions
+from bot.listeners.home import HomeTab
 from bot.listeners.lookup import OrderLookup
 from bot.listeners.menu_saves import MenuSaves
 from bot.listeners.order_actions import OrderCardActions
@@ -44,11 +48,15 @@ def register_listeners(
     OrderMenu(services, background).register(registry)
     MenuSaves(services, background).register(registry)
     FollowUpActions(services, background).register(registry)
+    HomeTab(services, background).register(registry)
+    CustomerUpdateActions(services, background).register(registry)
     TextActions(services, router, background)
     FeedbackCapture(services, background).register(registry)
     FeedbackEdits(services, background).register(registry)
     FeedbackCommands(services, router)
     SyncCommands(services, router)
+    DigestCommands(services, router, background).register(registry)
+    DigestRows(services, background).register(registry)
     BacklogCommand(router).register(registry)
     registry.install()
     return Registered(registry, router, background)

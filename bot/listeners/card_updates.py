@@ -9,9 +9,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.blocks.forms import ModalContext
-from bot.blocks.order_card import build_order_card, order_card_text
+from bot.blocks.home import HomeState
+from bot.blocks.order_card import build_order_card, build_order_card_modal, order_card_text
 from bot.delivery.alerts import AlertDelivery
 from bot.delivery.slack_errors import UNREACHABLE
+from bot.listeners.home_publish import HomePublisher
+from bot.listeners.surfaces import update_if_open
 from bot.services.actions.unit import ActionResult
 from bot.services.container import Services
 from storage.models import EventKind
@@ -24,6 +27,7 @@ class CardUpdates:
 
     def __init__(self, services: Services) -> None:
         self._services = services
+        self._home = HomePublisher(services)
 
     async def after(
         self, result: ActionResult, ctx: ModalContext, actor: str, client: AsyncWebClient
@@ -32,6 +36,11 @@ class CardUpdates:
             return
         if ctx.response_url:
             await self._refresh_card(ctx.response_url, result.order.external_id, client)
+        if ctx.card_view:
+            await self._refresh_card_modal(ctx.card_view, ctx.home or "", result, client)
+        if ctx.home is not None:
+            # Started from the Home tab: show it as it is now, on the same filter and pages.
+            await self._home.publish(actor, HomeState.decode(ctx.home), client)
         if result.slipped_days > 0:
             await self._note_slip(result, client)
 
@@ -59,6 +68,16 @@ class CardUpdates:
             log.warning(
                 "card of %s not redrawn: HTTP %d %s", external_id, answer.status_code, answer.body
             )
+
+    async def _refresh_card_modal(
+        self, view_id: str, home: str, result: ActionResult, client: AsyncWebClient
+    ) -> None:
+        """Redraw the card modal under the one just saved (Slack returns to it)."""
+        orders = self._services.orders
+        detail = await orders.detail(result.order.external_id)
+        view = build_order_card_modal(detail, orders.today(), orders.zone, home)
+        # A card modal closed meanwhile is no reason to skip the Home tab or the thread note.
+        await update_if_open(client, view_id, view)
 
     async def _note_slip(self, result: ActionResult, client: AsyncWebClient) -> None:
         # The slip is announced through its alert claim, the way the alerts job announces

@@ -9,6 +9,7 @@ the thread note follow the ack in the background.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
@@ -34,6 +35,7 @@ from bot.listeners.background import Background
 from bot.listeners.card_updates import CardUpdates
 from bot.listeners.modal_saves import ModalForm, Save, save_modal
 from bot.listeners.registry import Registry
+from bot.listeners.surfaces import modal_context, open_modal, tell
 from bot.services.actions.unit import ActionResult
 from bot.services.container import Services
 from bot.services.errors import PermissionDenied
@@ -145,15 +147,14 @@ class OrderCardActions:
         await ack()
         user = body["user"]["id"]
         if self._services.roles.role_of(user) is Role.VIEWER:
-            denied = PermissionDenied(user, Role.REP, Role.VIEWER)
-            await respond(response_type="ephemeral", replace_original=False, text=denied.message)
+            await tell(client, body, respond, PermissionDenied(user, Role.REP, Role.VIEWER).message)
             return
         brief = OrderBrief.decode(action["value"])
-        # Under an alert there is no card to refresh after saving: the alert stays as it is.
-        under_alert = action.get("block_id") == ids.ALERT_ACTIONS_BLOCK
-        response_url = None if under_alert else body.get("response_url")
-        context = ModalContext(brief.external_id, brief.version, response_url, _channel(body))
-        await client.views_open(trigger_id=body["trigger_id"], view=build(brief, context, None))
+        context = modal_context(brief.external_id, brief.version, body)
+        if action.get("block_id") == ids.ALERT_ACTIONS_BLOCK:
+            # Under an alert there is no card to refresh after saving: the alert stays as it is.
+            context = replace(context, response_url=None)
+        await open_modal(client, body, build(brief, context, None))
 
     async def _save(
         self,
@@ -172,9 +173,3 @@ class OrderCardActions:
             view["callback_id"], FIELD_BLOCKS, main_block, rerender, self._updates.after
         )
         await save_modal(ack, body, view, client, save, form, self._background)
-
-
-def _channel(body: dict[str, Any]) -> str | None:
-    channel = body.get("channel") or body.get("container", {})
-    found = channel.get("id") or channel.get("channel_id")
-    return str(found) if found else None

@@ -12,12 +12,14 @@ from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import ids
+from bot.blocks.follow_ups import already_owner_text
 from bot.blocks.forms import ModalContext
 from bot.blocks.order_menu import MenuChoice, OrderRef
 from bot.listeners.background import Background
 from bot.listeners.follow_ups import FollowUps
 from bot.listeners.menu_saves import MenuModals
 from bot.listeners.registry import Registry
+from bot.listeners.surfaces import modal_context, open_modal, tell
 from bot.services.container import Services
 from bot.services.errors import InvalidInput, PermissionDenied, StaleUpdate
 from bot.services.roles import Role
@@ -47,18 +49,22 @@ class OrderMenu:
         await ack()
         user = body["user"]["id"]
         if self._services.roles.role_of(user) is Role.VIEWER:
-            await _say(respond, PermissionDenied(user, Role.REP, Role.VIEWER).message)
+            await tell(client, body, respond, PermissionDenied(user, Role.REP, Role.VIEWER).message)
             return
         choice, ref = OrderRef.decode(action["selected_option"]["value"])
-        ctx = ModalContext(ref.external_id, ref.version, body.get("response_url"), channel_of(body))
+        ctx = modal_context(ref.external_id, ref.version, body)
         if choice is MenuChoice.TAKE:
-            await self._take(ctx, user, client, respond)
+            await self._take(ctx, user, body, client, respond)
             return
-        view = self._modals.build(choice, ctx, None)
-        await client.views_open(trigger_id=body["trigger_id"], view=view)
+        await open_modal(client, body, self._modals.build(choice, ctx, None))
 
     async def _take(
-        self, ctx: ModalContext, actor: str, client: AsyncWebClient, respond: AsyncRespond
+        self,
+        ctx: ModalContext,
+        actor: str,
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond,
     ) -> None:
         """Take ownership: one click, the card redrawn in place; a double click writes once."""
         try:
@@ -66,7 +72,11 @@ class OrderMenu:
                 ctx.external_id, actor, actor=actor, expected_version=ctx.version
             )
         except (InvalidInput, PermissionDenied, StaleUpdate) as exc:
-            await _say(respond, exc.message)
+            await tell(client, body, respond, exc.message)
+            return
+        if result.duplicate and ctx.response_url is None:
+            # No message to answer under (Home tab, card modal): say it where the click was.
+            await tell(client, body, respond, already_owner_text(result.order))
             return
         follow_up = (
             self._follow_ups.already_owner(result, ctx, client)
@@ -74,14 +84,3 @@ class OrderMenu:
             else self._follow_ups.owner_changed(result, ctx, actor, client)
         )
         self._background.run(follow_up, f"take ownership {ctx.external_id}")
-
-
-async def _say(respond: AsyncRespond, text: str) -> None:
-    await respond(response_type="ephemeral", replace_original=False, text=text)
-
-
-def channel_of(body: dict[str, Any]) -> str | None:
-    """The channel the click came from, if any (a modal or Home tab has none)."""
-    channel = body.get("channel") or body.get("container", {})
-    found = channel.get("id") or channel.get("channel_id")
-    return str(found) if found else None

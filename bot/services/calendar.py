@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, timedelta
+from functools import lru_cache
 
 _SATURDAY = 5
 
@@ -17,6 +18,12 @@ def business_days_between(start: date, end: date, holidays: Collection[date] = (
     """Business days after `start` up to and including `end` (0 when end <= start)."""
     if end <= start:
         return 0
+    # A digest asks this for tens of thousands of orders placed on a few hundred distinct days.
+    return _business_days_between(start, end, frozenset(holidays))
+
+
+@lru_cache(maxsize=8192)
+def _business_days_between(start: date, end: date, holidays: frozenset[date]) -> int:
     weeks, extra = divmod((end - start).days, 7)
     count = weeks * 5
     for offset in range(1, extra + 1):

@@ -10,14 +10,22 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services.actions import OrderActions
 from bot.services.alerts import AlertService
+from bot.services.customer_updates import CustomerUpdates, HelpdeskOutbox
+from bot.services.digests import Digests, build_digests
+from bot.services.event_receipts import EventReceipts
 from bot.services.feedback.digests import FeedbackDigests
 from bot.services.feedback.service import FeedbackService
 from bot.services.health import HealthService
+from bot.services.home import HomeService
+from bot.services.home_admin import AdminPanels
 from bot.services.importer.service import ImportService
 from bot.services.ingest import IngestService
+from bot.services.lagging import LagRules
 from bot.services.orders import OrderReader
 from bot.services.roles import RoleBook
 from bot.services.sync import SyncService, SyncSetup
+from bot.services.sync_status import SyncServiceHealth
+from bot.services.team_figures import TeamFiguresService
 from bot.services.teams import TeamChannels
 from storage.card_reads import CardReads, card_reads_for
 from storage.engine import create_engine, session_factory
@@ -46,12 +54,17 @@ class Services:
     cards: CardReads
     alerts: AlertService
     sync: SyncService
+    home: HomeService
+    customer_updates: CustomerUpdates
+    event_receipts: EventReceipts
+    digests: Digests
 
     async def migrate(self) -> None:
         """Bring the schema up to date."""
         await upgrade(self.engine)
 
     async def close(self) -> None:
+        await self.home.figures.settle()  # a refresh in flight finishes before the engine goes
         await self.sync.close()
         await self.cards.close()
         await self.engine.dispose()
@@ -66,17 +79,31 @@ def build_services(
     roles: RoleBook | None = None,
     team_channels: Mapping[str, str] | None = None,
     upstream: SyncSetup | None = None,
+    helpdesk: HelpdeskOutbox | None = None,
+    rules: LagRules | None = None,
 ) -> Services:
     """Wire the services to one database; `zone` decides what "today" is for the rules.
 
     Without `roles` everyone is a rep; without `team_channels` no order gets a thread;
-    without `upstream` the sync is off.
+    without `upstream` the sync is off; without `helpdesk` customer updates are drafted for
+    copying only; without `rules` the lag rules' defaults apply (no holidays).
     """
     engine = create_engine(database_url, schema=schema)
     sessions = session_factory(engine)
     cards = card_reads_for(engine, schema)
     roles = roles or RoleBook()
     teams = TeamChannels(dict(team_channels or {}))
+    feedback = FeedbackService(sessions, clock, zone, roles)
+    orders = OrderReader(sessions, cards, clock, zone, rules or LagRules())
+    actions = OrderActions(sessions, clock, zone, roles)
+    sync = SyncService(
+        sessions,
+        clock,
+        zone,
+        source=upstream.source if upstream else None,
+        mapping=upstream.mapping if upstream else None,
+        plan=upstream.plan if upstream else None,
+    )
     return Services(
         engine=engine,
         sessions=sessions,
@@ -84,20 +111,32 @@ def build_services(
         health=HealthService(sessions),
         importer=ImportService(engine, sessions, clock),
         ingest=IngestService(sessions, clock, zone),
-        orders=OrderReader(sessions, cards, clock, zone),
-        actions=OrderActions(sessions, clock, zone, roles),
+        orders=orders,
+        actions=actions,
         roles=roles,
-        feedback=FeedbackService(sessions, clock, zone, roles),
+        feedback=feedback,
         feedback_digests=FeedbackDigests(sessions, clock, zone, roles),
         teams=teams,
         cards=cards,
         alerts=AlertService(sessions, clock, zone, teams),
-        sync=SyncService(
-            sessions,
-            clock,
-            zone,
-            source=upstream.source if upstream else None,
-            mapping=upstream.mapping if upstream else None,
-            plan=upstream.plan if upstream else None,
+        sync=sync,
+        home=_home(sessions, clock, orders, roles, sync),
+        customer_updates=CustomerUpdates(sessions, clock, zone, actions, roles, helpdesk),
+        event_receipts=EventReceipts(sessions, clock),
+        digests=build_digests(
+            sessions, clock, zone, orders.rules, threats=feedback.open_cancellation_threats
         ),
     )
+
+
+def _home(
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    orders: OrderReader,
+    roles: RoleBook,
+    sync: SyncService,
+) -> HomeService:
+    """The App Home: the reader's lag rules for the team figures, the sync's health for admins."""
+    figures = TeamFiguresService(sessions, clock, orders.zone, orders.rules)
+    admin = AdminPanels(sessions, clock, SyncServiceHealth(sync))
+    return HomeService(sessions, clock, orders, figures, roles, admin)

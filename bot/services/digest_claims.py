@@ -9,9 +9,10 @@ and nobody posts that slot again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -43,6 +44,7 @@ class DigestClaims:
         owner: str | None = None,
     ) -> None:
         self._clock = clock
+        self._sessions = sessions
         self._book = ClaimBook(
             sessions, clock, digest_queries.RUNS, digest_queries.SLOT_KEY, LEASE, owner
         )
@@ -60,14 +62,37 @@ class DigestClaims:
             return None
         return Claim(held.claim_id, subscription_id, slot_key, takeover=held.takeover)
 
-    async def posted(self, claim: Claim, message_ts: str) -> bool:
-        """Mark the slot delivered; False if this process no longer held the claim."""
+    async def posted(
+        self, claim: Claim, message_ts: str, listed: Mapping[str, Any] | None = None
+    ) -> bool:
+        """Mark the slot delivered; False if this process no longer held the claim.
+
+        `listed` is the digest's snapshot (what it counted as lagging), kept with the run.
+        """
         values = {
             "status": RunStatus.POSTED.value,
             "posted_at": self._clock(),
             "message_ts": message_ts,
+            "listed": dict(listed) if listed is not None else None,
         }
         return await self._finish(claim, values)
+
+    async def skipped(self, claim: Claim, listed: Mapping[str, Any]) -> bool:
+        """Mark the slot done without a message (an empty digest the subscription skips)."""
+        values = {"status": RunStatus.SKIPPED.value, "posted_at": self._clock()}
+        return await self._finish(claim, {**values, "listed": dict(listed)})
+
+    async def progress(self, claim: Claim, message_ts: str, parts_posted: int) -> bool:
+        """Record that the main message and `parts_posted` messages in all are out. Progress
+        renews the lease, so a long thread is not taken over while it is being posted.
+        """
+        values = {"message_ts": message_ts, "parts_posted": parts_posted}
+        return await self._finish(claim, {**values, "claimed_at": self._clock()})
+
+    async def progress_of(self, claim: Claim) -> tuple[str | None, int]:
+        """(main message ts, messages posted) so far: where a takeover continues."""
+        async with self._sessions() as session:
+            return await digest_queries.run_progress(session, claim.run_id)
 
     async def failed(self, claim: Claim, error: str) -> bool:
         """Mark the slot failed (Slack refused for good); it is not retried."""

@@ -6,9 +6,11 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from enum import StrEnum
+from functools import cached_property
+from typing import Protocol
 
 from bot.services.calendar import business_days_between
-from storage.models import Order, OrderStatus
+from storage.models import CLOSED_STATUSES, OrderStatus
 
 
 class LagKind(StrEnum):
@@ -36,6 +38,30 @@ _LABELS = {
 }
 
 
+class LagFacts(Protocol):
+    """What the rules read of an order: an Order, or the few columns of one (team figures,
+    digests)."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def team(self) -> str | None: ...
+    @property
+    def ordered_at(self) -> datetime: ...
+    @property
+    def promised_date(self) -> date: ...
+    @property
+    def current_eta(self) -> date | None: ...
+    @property
+    def eta_changed_at(self) -> datetime | None: ...
+    @property
+    def last_activity_at(self) -> datetime: ...
+    @property
+    def last_contact_at(self) -> datetime | None: ...
+    @property
+    def snoozed_until(self) -> datetime | None: ...
+
+
 @dataclass(frozen=True)
 class LagRules:
     """Thresholds, in business days; digests override them per subscription."""
@@ -47,16 +73,25 @@ class LagRules:
 
     def holidays_for(self, team: str | None) -> frozenset[date]:
         """The shared holidays plus the team's own (team names match in any case)."""
-        own = {name.lower(): days for name, days in self.team_holidays.items()}
-        return frozenset(self.holidays) | frozenset(own.get((team or "").lower(), ()))
+        key = (team or "").lower()
+        found = self._by_team.get(key)
+        if found is None:
+            own = {name.lower(): days for name, days in self.team_holidays.items()}
+            found = frozenset(self.holidays) | frozenset(own.get(key, ()))
+            self._by_team[key] = found  # rules are frozen: the answer never changes
+        return found
+
+    @cached_property
+    def _by_team(self) -> dict[str, frozenset[date]]:
+        return {}
 
 
-def due_date(order: Order) -> date:
+def due_date(order: LagFacts) -> date:
     """The date the order is expected: its current ETA, else the original promise."""
     return order.current_eta or order.promised_date
 
 
-def customer_told(order: Order, today: date) -> bool:
+def customer_told(order: LagFacts, today: date) -> bool:
     """Has a contact been logged since the ETA last changed (or since it passed)?"""
     if order.last_contact_at is None:
         return False
@@ -70,25 +105,27 @@ def customer_told(order: Order, today: date) -> bool:
 
 
 def lag_reasons(
-    order: Order, now: datetime, today: date, rules: LagRules, zone: tzinfo = UTC
+    order: LagFacts, now: datetime, today: date, rules: LagRules, zone: tzinfo = UTC
 ) -> list[LagKind]:
     """Every reason an open, awake order is lagging, most urgent first; [] when it is not.
 
     `today` is the date in `zone` (the bot's zone); timestamps are compared as dates there too.
     """
-    if not OrderStatus(order.status).is_open:
+    # A set lookup, not OrderStatus(...): digests ask this for tens of thousands of orders.
+    if order.status in CLOSED_STATUSES:
         return []
     if order.snoozed_until is not None and order.snoozed_until > now:
         return []
     reasons: list[LagKind] = []
-    if due_date(order) < today:
+    passed = due_date(order) < today
+    if passed:
         reasons.append(LagKind.OVERDUE)
     if order.current_eta is not None and order.current_eta > order.promised_date:
         reasons.append(LagKind.SLIPPED)
     delayed = order.status == OrderStatus.BACKORDERED
     if order.current_eta is None and (delayed or order.promised_date < today):
         reasons.append(LagKind.NO_ETA)
-    changed_or_passed = order.eta_changed_at is not None or due_date(order) < today
+    changed_or_passed = order.eta_changed_at is not None or passed
     if changed_or_passed and not customer_told(order, today):
         reasons.append(LagKind.NOT_TOLD)
     holidays = rules.holidays_for(order.team)

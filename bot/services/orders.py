@@ -97,6 +97,11 @@ class OrderReader:
     def today(self) -> date:
         return self._clock().astimezone(self.zone).date()
 
+    @property
+    def rules(self) -> LagRules:
+        """The lag rules this reader judges orders by."""
+        return self._rules
+
     async def detail(self, external_id: str) -> OrderDetail:
         """The order card's data; OrderNotFound with close matches otherwise."""
         rows = await self._cards.order_card(external_id.strip(), CARD_QUERY)

@@ -22,6 +22,8 @@ JUNK: st.SearchStrategy[Any] = (
     | st.dictionaries(st.text(max_size=6), st.text(max_size=6), max_size=2)
 )
 USERS = st.sampled_from(["U0REP0001", "U0OTHER01", "W0GRID001"])
+NUMBERS = st.integers(-5, 3000).map(str) | st.sampled_from(["1.5", "1e3", "0"])
+CHANNELS = st.sampled_from(["C111", "C0EMEA", "G0PRIVATE"])
 WORDS = st.from_regex(r"[A-Za-z][A-Za-z0-9 .,'!?-]{0,40}", fullmatch=True)
 ODD_TEXT = st.text(st.characters(codec="utf-8"), max_size=60) | st.text(
     min_size=2990, max_size=3010
@@ -88,12 +90,18 @@ def _plausible(element: dict[str, Any]) -> tuple[str, st.SearchStrategy[Any]]:
         return "selected_time", _mostly(TIMES, st.none())
     if kind == "users_select":
         return "selected_user", _mostly(USERS, st.none())
+    if kind == "conversations_select":
+        return "selected_conversation", _mostly(CHANNELS, st.none())
     if kind == "plain_text_input":
         return "value", _mostly(TEXT, st.none())
+    if kind == "number_input":  # Slack sends the number as text
+        return "value", _mostly(NUMBERS, st.none() | TEXT)
     if kind == "external_select":
         option = TARGETS.map(lambda value: {"text": _label(value), "value": value})
         return "selected_option", _mostly(option, st.none())
-    offered = st.sampled_from([_option(option) for option in element.get("options", [])])
+    if "options" not in element:
+        raise AssertionError(f"no plausible value for a {kind}: teach modal_states.py")
+    offered = st.sampled_from([_option(option) for option in element["options"]])
     if kind in ("checkboxes", "multi_static_select"):
         return "selected_options", st.lists(_mostly(offered, _option_junk()), max_size=3)
     return "selected_option", _mostly(offered, st.none() | _option_junk())

@@ -30,7 +30,7 @@ CARD_MODALS = {ids.ETA_MODAL: ids.ETA_ACTION, ids.CONTACT_MODAL: ids.CONTACT_ACT
 CARD_MODALS |= {ids.NOTE_MODAL: ids.NOTE_ACTION}
 MENU_MODALS = {ids.REASSIGN_MODAL: MenuChoice.REASSIGN, ids.SNOOZE_MODAL: MenuChoice.SNOOZE}
 MENU_MODALS |= {ids.CLOSE_MODAL: MenuChoice.CLOSE, ids.EXPEDITE_MODAL: MenuChoice.EXPEDITE}
-OTHER_MODALS = {ids.FEEDBACK_MODAL, ids.FEEDBACK_EDIT_MODAL}
+OTHER_MODALS = {ids.FEEDBACK_MODAL, ids.FEEDBACK_EDIT_MODAL, ids.DIGEST_MODAL}
 ALL_MODALS = sorted({*CARD_MODALS, *MENU_MODALS, *OTHER_MODALS})
 
 
@@ -43,6 +43,10 @@ async def view(bot: RunningBot, slack_requests: SlackRequests, callback_id: str)
         return await open_menu_modal(bot, slack_requests, MENU_MODALS[callback_id])
     if callback_id == ids.FEEDBACK_MODAL:
         return await open_feedback_modal(bot, slack_requests)
+    if callback_id == ids.DIGEST_MODAL:
+        await bot.send(slack_requests.slash_command("digest add", user_id=REP))
+        digest: dict[str, Any] = bot.fake.last("views.open").args["view"]
+        return digest
     card = await command(bot, slack_requests, "feedback SO-1001 Where is my order?")
     return await open_edit(bot, slack_requests, edit_buttons(card)[0])
 

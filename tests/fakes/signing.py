@@ -15,8 +15,10 @@ from urllib.parse import parse_qsl, urlencode
 
 from tests.fakes.slack_payloads import (
     Workspace,
+    app_home_opened_event,
     channel,
     event_envelope,
+    home_view,
     interaction,
     message_origin,
     modal_view,
@@ -249,12 +251,33 @@ class SlackRequests:
         **forge: Unpack[Forge],
     ) -> SignedRequest:
         """An `event_callback` envelope; `retry_num` marks one of Slack's redeliveries."""
-        event_id = event_id or f"Ev{next(self._serial):08d}"
+        # Unique like Slack's: the bot handles each event_id once (bot.services.event_receipts).
+        event_id = event_id or f"Ev{next(self._serial):04d}{secrets.token_hex(4).upper()}"
         envelope = event_envelope(self.workspace, event, event_id, int(self.clock()))
         retry = {}
         if retry_num is not None:
             retry = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
         return self._signed(json.dumps(envelope), JSON, retry, **forge)
+
+    def app_home_opened(
+        self,
+        user_id: str = "U111",
+        tab: str = "home",
+        private_metadata: str | None = None,
+        channel_id: str = "D0HOME001",
+        **forge: Unpack[Forge],
+    ) -> SignedRequest:
+        """The user opened the app's Home (or Messages) tab; with `private_metadata`, a Home
+        view was published before and Slack echoes it."""
+        view = None if private_metadata is None else self.home_view(private_metadata)
+        event = app_home_opened_event(user_id, channel_id, tab, view, self._now_ts())
+        return self.event(event, **forge)
+
+    def home_view(
+        self, private_metadata: str = "", blocks: list[dict[str, Any]] | None = None
+    ) -> dict[str, Any]:
+        """The published Home tab, to pass as `view` of block_actions clicked in it."""
+        return home_view(self.workspace, private_metadata, blocks=blocks)
 
     def url_verification(self, challenge: str, **forge: Unpack[Forge]) -> SignedRequest:
         """The handshake Slack sends when the Request URL is saved."""

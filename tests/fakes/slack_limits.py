@@ -170,13 +170,22 @@ def _view_shape_errors(view: dict[str, Any]) -> list[str]:
 
 
 def block_errors(blocks: list[Any], pointer: str) -> list[str]:
-    """Parse and validate each block with slack_sdk's models; one message per bad block."""
+    """Parse and validate each block with slack_sdk's models; one message per bad block.
+
+    Slack also refuses two blocks with the same block_id in one message or view.
+    """
     errors: list[str] = []
+    seen: set[str] = set()
     for index, raw in enumerate(blocks):
         where = f"[json-pointer:{pointer}/{index}]"
         if not isinstance(raw, dict):
             errors.append(f"a block must be an object {where}")
             continue
+        block_id = raw.get("block_id")
+        if isinstance(block_id, str):
+            if block_id in seen:
+                errors.append(f"duplicate block_id {block_id!r} {where}")
+            seen.add(block_id)
         try:
             block = Block.parse(raw)
             if block is None:

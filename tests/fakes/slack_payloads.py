@@ -112,6 +112,54 @@ def modal_view(
     }
 
 
+def home_view(
+    workspace: Workspace,
+    private_metadata: str = "",
+    view_id: str = "VHOME000001",
+    hash: str = "1700000000.0h0m0e00",
+    blocks: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """A published Home tab as Slack echoes it in app_home_opened and in its interactions."""
+    return {
+        "id": view_id,
+        "team_id": workspace.team_id,
+        "type": "home",
+        "blocks": blocks or [],
+        "private_metadata": private_metadata,
+        "callback_id": "home",
+        "state": {"values": {}},
+        "hash": hash,
+        "title": {"type": "plain_text", "text": "View Title", "emoji": True},
+        "clear_on_close": False,
+        "notify_on_close": False,
+        "close": None,
+        "submit": None,
+        "submit_disabled": False,
+        "previous_view_id": None,
+        "root_view_id": view_id,
+        "app_id": workspace.api_app_id,
+        "external_id": "",
+        "app_installed_team_id": workspace.team_id,
+        "bot_id": BOT_ID,
+    }
+
+
+def app_home_opened_event(
+    user_id: str, channel_id: str, tab: str, view: dict[str, Any] | None, event_ts: str
+) -> dict[str, Any]:
+    """The app_home_opened event; `view` is absent until the app published a Home tab."""
+    event: dict[str, Any] = {
+        "type": "app_home_opened",
+        "user": user_id,
+        "channel": channel_id,
+        "tab": tab,
+        "event_ts": event_ts,
+    }
+    if view is not None:
+        event["view"] = view
+    return event
+
+
 def view_origin(view: dict[str, Any], container: dict[str, Any] | None) -> dict[str, Any]:
     """Where an action in a modal or Home tab happened: no channel, message or response_url."""
     return {"container": container or {"type": "view", "view_id": view["id"]}, "view": view}

@@ -42,6 +42,7 @@ class ContactChannel(StrEnum):
     PHONE = "phone"
     CHAT = "chat"
     MEETING = "meeting"
+    HELPDESK = "helpdesk"  # an update handed to the helpdesk webhook (or sent from it by hand)
     OTHER = "other"
 
     @property

@@ -1,0 +1,43 @@
+"""Scheduled digests of lagging orders: content, subscriptions and exactly-once delivery."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.services.digest_claims import DigestClaims
+from bot.services.digests.composer import DigestComposer, Threats, no_threats
+from bot.services.digests.delivery import DigestDeliveries
+from bot.services.digests.subscriptions import DigestSubscriptions
+from bot.services.lagging import LagRules
+
+
+@dataclass
+class Digests:
+    """The digest services one process shares."""
+
+    composer: DigestComposer
+    deliveries: DigestDeliveries
+    subscriptions: DigestSubscriptions
+
+
+def build_digests(
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Callable[[], datetime],
+    zone: tzinfo,
+    rules: LagRules | None = None,
+    owner: str | None = None,
+    threats: Threats = no_threats,
+) -> Digests:
+    """Digest services on one database; `owner` names this process in delivery claims;
+    `threats` names the open orders customers threatened to cancel (listed first)."""
+    composer = DigestComposer(sessions, clock, zone, rules, threats)
+    claims = DigestClaims(sessions, clock, owner)
+    return Digests(
+        composer,
+        DigestDeliveries(sessions, clock, composer, claims),
+        DigestSubscriptions(sessions, clock, composer),
+    )
