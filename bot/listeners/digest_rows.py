@@ -25,12 +25,10 @@ from bot.delivery.digests import DigestPoster, heading_for, slack_error
 from bot.listeners.background import Background
 from bot.listeners.menu_saves import MenuModals
 from bot.listeners.registry import Registry
-from bot.listeners.surfaces import channel_of
+from bot.listeners.surfaces import channel_of, refuse_viewer
 from bot.services.container import Services
 from bot.services.digests.spec import MAX_ROWS_LIMIT
-from bot.services.errors import PermissionDenied
 from bot.services.orders import OrderNotFound
-from bot.services.roles import Role
 
 
 class DigestRows:
@@ -59,10 +57,7 @@ class DigestRows:
         if choice is RowChoice.CARD:
             await self._card(brief.external_id, respond)
             return
-        user = body["user"]["id"]
-        if self._services.roles.role_of(user) is Role.VIEWER:
-            denied = PermissionDenied(user, Role.REP, Role.VIEWER).message
-            await respond(response_type="ephemeral", replace_original=False, text=denied)
+        if await refuse_viewer(self._services.roles, client, body, respond):
             return
         ctx = ModalContext(brief.external_id, brief.version, None, channel_of(body))
         if choice is RowChoice.ETA:

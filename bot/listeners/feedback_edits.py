@@ -19,10 +19,10 @@ from bot.blocks.forms import FormErrors
 from bot.listeners.background import Background
 from bot.listeners.feedback_follow_ups import FeedbackFollowUps
 from bot.listeners.registry import Registry
+from bot.listeners.surfaces import refuse_viewer
 from bot.services.container import Services
 from bot.services.errors import PermissionDenied
 from bot.services.feedback.entries import FeedbackNotFound
-from bot.services.roles import Role
 
 
 class FeedbackEdits:
@@ -47,10 +47,7 @@ class FeedbackEdits:
     ) -> None:
         """Edit button of a feedback note: the modal opens from the button's value alone."""
         await ack()
-        user = body["user"]["id"]
-        if self._services.roles.role_of(user) is Role.VIEWER:
-            denied = PermissionDenied(user, Role.REP, Role.VIEWER)
-            await respond(response_type="ephemeral", replace_original=False, text=denied.message)
+        if await refuse_viewer(self._services.roles, client, body, respond):
             return
         ref = FeedbackRef.decode(action["value"])
         ctx = EditContext(

@@ -35,11 +35,9 @@ from bot.listeners.background import Background
 from bot.listeners.card_updates import CardUpdates
 from bot.listeners.modal_saves import ModalForm, Save, save_modal
 from bot.listeners.registry import Registry
-from bot.listeners.surfaces import modal_context, open_modal, tell
+from bot.listeners.surfaces import modal_context, open_modal, refuse_viewer
 from bot.services.actions.unit import ActionResult
 from bot.services.container import Services
-from bot.services.errors import PermissionDenied
-from bot.services.roles import Role
 from storage.models import Order
 
 ModalBuilder = Callable[[OrderBrief, ModalContext, str | None], View]
@@ -145,9 +143,7 @@ class OrderCardActions:
         build: ModalBuilder,
     ) -> None:
         await ack()
-        user = body["user"]["id"]
-        if self._services.roles.role_of(user) is Role.VIEWER:
-            await tell(client, body, respond, PermissionDenied(user, Role.REP, Role.VIEWER).message)
+        if await refuse_viewer(self._services.roles, client, body, respond):
             return
         brief = OrderBrief.decode(action["value"])
         context = modal_context(brief.external_id, brief.version, body)

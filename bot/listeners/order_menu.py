@@ -19,10 +19,9 @@ from bot.listeners.background import Background
 from bot.listeners.follow_ups import FollowUps
 from bot.listeners.menu_saves import MenuModals
 from bot.listeners.registry import Registry
-from bot.listeners.surfaces import modal_context, open_modal, tell
+from bot.listeners.surfaces import modal_context, open_modal, refuse_viewer, tell
 from bot.services.container import Services
 from bot.services.errors import InvalidInput, PermissionDenied, StaleUpdate
-from bot.services.roles import Role
 
 
 class OrderMenu:
@@ -48,8 +47,7 @@ class OrderMenu:
         """An option of the overflow menu was picked."""
         await ack()
         user = body["user"]["id"]
-        if self._services.roles.role_of(user) is Role.VIEWER:
-            await tell(client, body, respond, PermissionDenied(user, Role.REP, Role.VIEWER).message)
+        if await refuse_viewer(self._services.roles, client, body, respond):
             return
         choice, ref = OrderRef.decode(action["selected_option"]["value"])
         ctx = modal_context(ref.external_id, ref.version, body)

@@ -18,6 +18,8 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from bot import ids
 from bot.blocks.forms import ModalContext
 from bot.blocks.notices import build_notice_modal
+from bot.services.errors import PermissionDenied
+from bot.services.roles import Role, RoleBook
 
 
 def in_modal(body: dict[str, Any]) -> bool:
@@ -74,3 +76,17 @@ async def tell(
         await respond(response_type="ephemeral", replace_original=False, text=text)
         return
     await open_modal(client, body, build_notice_modal(text))
+
+
+async def refuse_viewer(
+    roles: RoleBook,
+    client: AsyncWebClient,
+    body: dict[str, Any],
+    respond: AsyncRespond,
+) -> bool:
+    """Tell a viewer, politely and only them, that actions are for reps; True when refused."""
+    user = body["user"]["id"]
+    if roles.role_of(user) is not Role.VIEWER:
+        return False
+    await tell(client, body, respond, PermissionDenied(user, Role.REP, Role.VIEWER).message)
+    return True
