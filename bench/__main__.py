@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from bench import import_bench, slack_bench
+from bench import import_bench, slack_bench, soak_bench
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--sizes", default="100000,1000000", help="comma-separated row counts")
     parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--only", choices=["import", "slack"], help="run one benchmark")
+    parser.add_argument("--only", choices=["import", "slack", "soak"], help="run one benchmark")
+    soak_bench.add_arguments(parser)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     databases = args.databases.split(",")
@@ -19,6 +20,8 @@ def main() -> None:
         import_bench.run(sizes, databases)
     if args.only in (None, "slack"):
         slack_bench.run(sizes, databases)
+    if args.only in (None, "soak"):
+        soak_bench.run(soak_bench.options_from(args, sizes), databases)
 
 
 if __name__ == "__main__":
