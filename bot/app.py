@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.listeners import register_listeners
 from bot.listeners.background import Background
+from bot.listeners.respond import pooled_respond
 from bot.services.container import Services
 from bot.settings import Settings
 
@@ -55,6 +56,7 @@ def build_app(
         logger=_slack_logger(),
     )
     app.error(_log_error)
+    app.middleware(pooled_respond(session))
     register_listeners(app, services, background)
     return app
 

@@ -36,6 +36,7 @@ class Call:
     args: dict[str, Any]
     headers: dict[str, str]
     path: str = ""
+    peer: str = ""  # the client's host:port: calls on one kept-alive connection share it
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,7 @@ class FakeSlack:
     async def _handle_api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         args, bad_json = await _read_args(request)
-        self.calls.append(Call(method, args, dict(request.headers), request.path))
+        self.calls.append(Call(method, args, dict(request.headers), request.path, _peer(request)))
         fault = await self._take_fault(method)
         if fault is not None:
             return fault
@@ -190,7 +191,8 @@ class FakeSlack:
 
     async def _handle_response_url(self, request: web.Request) -> web.Response:
         args, bad_json = await _read_args(request)
-        self.calls.append(Call("response_url", args, dict(request.headers), request.path))
+        headers, peer = dict(request.headers), _peer(request)
+        self.calls.append(Call("response_url", args, headers, request.path, peer))
         fault = await self._take_fault("response_url")
         if fault is not None:
             return fault
@@ -244,6 +246,11 @@ async def _read_args(request: web.Request) -> tuple[dict[str, Any], Rejection | 
         form = await request.post()
         args.update({k: v for k, v in form.items() if isinstance(v, str)})
     return args, decode_json_args(args)
+
+
+def _peer(request: web.Request) -> str:
+    peer = request.transport.get_extra_info("peername") if request.transport else None
+    return f"{peer[0]}:{peer[1]}" if peer else ""
 
 
 def _has_token(request: web.Request, args: dict[str, Any]) -> bool:
