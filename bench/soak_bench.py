@@ -2,8 +2,8 @@
 
 `backlog-bot run` (one process) and the ack-only baseline Bolt app run on loopback; the load
 comes from another process (bench/load_client.py, open loop at a fixed arrival rate). Every
-window reports throughput, p50/p99, errors and the server's resident memory and CPU; the run
-ends with the same load on the baseline and each app's most requests per second (closed loop).
+window reports throughput, p50/p99, errors and the server's resident memory and CPU. Each app's
+most requests per second (closed loop) and the same steady load on the baseline come first.
 """
 
 from __future__ import annotations
@@ -151,14 +151,15 @@ async def bench_backend(fake: FakeSlack, backend: str, o: SoakOptions) -> None:
         traffic = Traffic(SlackRequests(SECRET, response_url_base=fake.response_url_base), o.rows)
         await check_answers(bot_url, traffic, fake)
         print(f"\n{backend}, {o.rows:,} orders, load average {load_average()}\n{WINDOW_HEADER}")
-        steady = ["--rate", str(o.rate), "--window", str(o.window)]
-        soak = await load("bot", bot_url, bot.pid, fake, o.rows, steady + _for(o.seconds), bot_log)
-        base_shape = steady + _for(o.baseline_seconds)
-        baseline = await load("baseline", base_url, base.pid, fake, o.rows, base_shape, base_log)
+        # Most requests/s first: measured after an overloaded soak, it would include the backlog.
         most = ["--in-flight", str(o.in_flight), "--window", str(o.max_seconds)]
         most += _for(o.max_seconds)
         bot_max = await load("bot max", bot_url, bot.pid, fake, o.rows, most, bot_log)
         base_max = await load("baseline max", base_url, base.pid, fake, o.rows, most, base_log)
+        steady = ["--rate", str(o.rate), "--window", str(o.window)]
+        base_shape = steady + _for(o.baseline_seconds)
+        baseline = await load("baseline", base_url, base.pid, fake, o.rows, base_shape, base_log)
+        soak = await load("bot", bot_url, bot.pid, fake, o.rows, steady + _for(o.seconds), bot_log)
         _summarise(backend, o, soak, baseline, bot_max, base_max)
     finally:
         for process in (bot, base):

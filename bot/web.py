@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
+from bot.admission import Admission
 from bot.api.routes import IngestApi
 from bot.services.container import Services
 
@@ -18,10 +19,16 @@ from bot.services.container import Services
 MAX_BODY_BYTES = 1 << 20
 
 
-def build_web(app: AsyncApp, services: Services, api_token: str | None = None) -> Starlette:
+def build_web(
+    app: AsyncApp,
+    services: Services,
+    api_token: str | None = None,
+    admission: Admission | None = None,
+) -> Starlette:
     """POST /slack/events for every Slack request, GET /healthz for the load balancer, and
     the ingest API under /api/ (off, answering 503, without `api_token`)."""
     handler = AsyncSlackRequestHandler(app)
+    admission = admission or Admission()
 
     async def slack_events(request: Request) -> Response:
         length = request.headers.get("content-length")
@@ -30,7 +37,11 @@ def build_web(app: AsyncApp, services: Services, api_token: str | None = None) -
         body = await request.body()
         if len(body) > MAX_BODY_BYTES:
             return JSONResponse({"error": "request body too large"}, status_code=413)
-        return await handler.handle(request)
+        async with admission.slot() as admitted:
+            if admitted:
+                return await handler.handle(request)
+        busy = {"error": "too many requests in flight, try again"}
+        return JSONResponse(busy, status_code=503, headers={"Retry-After": "1"})
 
     async def healthz(_: Request) -> Response:
         health = await services.health.check()
