@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import digest_bench, home_bench, import_bench, slack_bench
+from bench import digest_bench, home_bench, import_bench, slack_bench, soak_bench
 
 
 def main() -> None:
@@ -12,8 +12,11 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,1000000", help="comma-separated row counts")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument(
-        "--only", choices=["import", "slack", "home", "digest"], help="run one benchmark"
+        "--only",
+        choices=["import", "slack", "home", "digest", "soak"],
+        help="run one benchmark",
     )
+    soak_bench.add_arguments(parser)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     databases = args.databases.split(",")
@@ -25,6 +28,8 @@ def main() -> None:
         home_bench.run(sizes, databases)
     if args.only in (None, "digest"):
         digest_bench.run(sizes, databases)
+    if args.only in (None, "soak"):
+        soak_bench.run(soak_bench.options_from(args, sizes), databases)
 
 
 if __name__ == "__main__":

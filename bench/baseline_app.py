@@ -1,4 +1,4 @@
-"""Baseline for the Slack benchmarks: a Bolt AsyncApp whose /backlog listener only acks.
+"""Baseline for the Slack benchmarks: a Bolt AsyncApp whose /backlog and buttons only ack.
 
 Same stack as the bot (AsyncApp with process_before_response=True, Starlette adapter, uvicorn),
 so the difference in a benchmark is the bot's own work; with "default" it keeps Bolt's default
@@ -8,6 +8,7 @@ process_before_response=False, whose ack polling adds about 10 ms to every reque
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 import uvicorn
@@ -33,6 +34,10 @@ def build(process_before_response: bool) -> Starlette:
     @app.command("/backlog")
     async def only_ack(ack: AsyncAck) -> None:
         await ack(response_type="ephemeral", text="ok")
+
+    @app.action(re.compile(".*"))
+    async def only_ack_click(ack: AsyncAck) -> None:
+        await ack()
 
     handler = AsyncSlackRequestHandler(app)
 

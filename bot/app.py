@@ -19,6 +19,7 @@ from bot.delivery.slack_errors import UNREACHABLE, unavailable
 from bot.listeners import register_listeners
 from bot.listeners.background import Background
 from bot.listeners.event_dedup import EventDedup
+from bot.listeners.respond import pooled_respond
 from bot.services.container import Services
 from bot.settings import Settings
 
@@ -72,6 +73,7 @@ def build_app(
     dedup = EventDedup(services.event_receipts)
     app.use(dedup.skip_redeliveries)
     app.error(_ErrorLog(dedup).handle)
+    app.middleware(pooled_respond(session))
     register_listeners(app, services, background)
     return app
 

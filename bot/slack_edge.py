@@ -17,6 +17,7 @@ from slack_sdk.signature import SignatureVerifier
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from bot.admission import Admission
 from bot.slack_shapes import payload_problem
 
 # Slack payloads are small; a 1 MiB cap refuses abuse before Bolt parses anything. The ingest
@@ -31,9 +32,10 @@ _UNREADABLE = (ValueError, TypeError, KeyError, AttributeError, IndexError)
 class SlackEndpoint:
     """The Starlette endpoint in front of one AsyncApp."""
 
-    def __init__(self, app: AsyncApp, signing_secret: str) -> None:
+    def __init__(self, app: AsyncApp, signing_secret: str, admission: Admission) -> None:
         self._app = app
         self._verifier = SignatureVerifier(signing_secret)
+        self._admission = admission
 
     async def handle(self, request: Request) -> Response:
         """Refuse what cannot be Slack's, hand the rest to Bolt."""
@@ -52,7 +54,11 @@ class SlackEndpoint:
         problem = payload_problem(bolt_request.body)
         if problem is not None:
             return _refuse(400, f"not a Slack request this app can read: {problem}")
-        return to_starlette_response(await self._app.async_dispatch(bolt_request))
+        async with self._admission.slot() as admitted:
+            if admitted:
+                return to_starlette_response(await self._app.async_dispatch(bolt_request))
+        busy = {"error": "too many requests in flight, try again"}
+        return JSONResponse(busy, status_code=503, headers={"Retry-After": "1"})
 
     def _signed(self, request: Request, body: bytes) -> bool:
         timestamp = request.headers.get("x-slack-request-timestamp", "")

@@ -9,13 +9,19 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
+from bot.admission import Admission
 from bot.api.routes import IngestApi
 from bot.services.container import Services
 from bot.slack_edge import SlackEndpoint
 
 
 def build_web(
-    app: AsyncApp, services: Services, api_token: str | None = None, *, signing_secret: str
+    app: AsyncApp,
+    services: Services,
+    api_token: str | None = None,
+    *,
+    signing_secret: str,
+    admission: Admission | None = None,
 ) -> Starlette:
     """POST /slack/events for every Slack request (signed with `signing_secret`), GET /healthz
     for the load balancer, and the ingest API under /api/ (off, answering 503, without
@@ -26,9 +32,10 @@ def build_web(
         payload = {"status": "ok" if health.ok else "unavailable", "database": health.database}
         return JSONResponse(payload, status_code=200 if health.ok else 503)
 
+    slack = SlackEndpoint(app, signing_secret, admission or Admission())
     return Starlette(
         routes=[
-            Route("/slack/events", SlackEndpoint(app, signing_secret).handle, methods=["POST"]),
+            Route("/slack/events", slack.handle, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Mount("/api", routes=IngestApi(services, api_token or None).routes()),
         ],

@@ -40,11 +40,20 @@ async def open_orders(
 ) -> tuple[list[Order], int]:
     """One page of matching orders, most overdue first, and how many match in all."""
     condition = _condition(where)
-    total = (await session.execute(select(func.count()).where(condition))).scalar_one()
+    count = select(func.count()).where(condition)
+    # The count rides along as a scalar subquery (evaluated once): one statement per page
+    # instead of two, which is most of the database cost of a listing behind a slash command.
     query = (
-        select(Order).where(condition).order_by(DUE, col(Order.external_id)).offset(offset)
-    ).limit(limit)
-    return list((await session.execute(query)).scalars()), int(total)
+        select(Order, count.scalar_subquery())
+        .where(condition)
+        .order_by(DUE, col(Order.external_id))
+        .offset(offset)
+        .limit(limit)
+    )
+    rows = (await session.execute(query)).all()
+    if not rows:  # nothing on this page: the count still says whether anything matches
+        return [], int((await session.execute(count)).scalar_one())
+    return [row[0] for row in rows], int(rows[0][1])
 
 
 async def scan_orders(

@@ -89,6 +89,15 @@ class Order(SQLModel, table=True):
             sqlite_where=text("closed_at IS NULL"),
             postgresql_include=["current_eta", "promised_date", "closed_at"],
         ),
+        # Each owner's open orders by due date (migration 0009): `/backlog mine`.
+        Index(
+            "ix_orders_open_owner_due",
+            "owner",
+            text("coalesce(current_eta, promised_date)"),
+            postgresql_where=text("closed_at IS NULL"),
+            sqlite_where=text("closed_at IS NULL"),
+            postgresql_include=["current_eta", "promised_date", "closed_at"],
+        ),
         CheckConstraint(
             "status IN ('received', 'confirmed', 'backordered', 'partially_filled', 'filled',"
             " 'cancelled')",

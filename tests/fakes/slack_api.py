@@ -38,6 +38,7 @@ class Call:
     args: dict[str, Any]
     headers: dict[str, str]
     path: str = ""
+    peer: str = ""  # the client's host:port: calls on one kept-alive connection share it
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,7 @@ class FakeSlack:
     async def _handle_api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         args, bad_json = await _read_args(request)
-        self.calls.append(Call(method, args, dict(request.headers), request.path))
+        self.calls.append(Call(method, args, dict(request.headers), request.path, _peer(request)))
         fault = await self._take_fault(method, request)
         if fault is not None:
             return fault
@@ -196,7 +197,8 @@ class FakeSlack:
 
     async def _handle_response_url(self, request: web.Request) -> web.Response:
         args, bad_json = await _read_args(request)
-        self.calls.append(Call("response_url", args, dict(request.headers), request.path))
+        headers, peer = dict(request.headers), _peer(request)
+        self.calls.append(Call("response_url", args, headers, request.path, peer))
         fault = await self._take_fault("response_url", request)
         if fault is not None:
             return fault
@@ -263,6 +265,11 @@ def _reset(request: web.Request) -> None:
     if sock is not None:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     transport.abort()
+
+
+def _peer(request: web.Request) -> str:
+    peer = request.transport.get_extra_info("peername") if request.transport else None
+    return f"{peer[0]}:{peer[1]}" if peer else ""
 
 
 def _has_token(request: web.Request, args: dict[str, Any]) -> bool:

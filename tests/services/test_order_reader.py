@@ -8,7 +8,7 @@ import pytest
 
 from bot.services.container import Services
 from bot.services.lagging import LagKind
-from bot.services.orders import OrderNotFound
+from bot.services.orders import OrderFilter, OrderNotFound
 from tests.support import FixedClock, order_row, seed_orders
 
 REP = "U0REP0001"
@@ -78,3 +78,35 @@ async def test_lag_reasons_of_an_overdue_slipped_order(services: Services, tmp_p
 
     assert detail.lagging[:3] == [LagKind.OVERDUE, LagKind.SLIPPED, LagKind.NOT_TOLD]
     assert detail.customer_told is False
+
+
+async def test_owner_page_lists_open_orders_most_overdue_first_with_the_count(
+    services: Services, tmp_path: Path
+):
+    rows = [
+        order_row(order_id="A", owner=REP, promised_date="2026-11-20"),
+        order_row(order_id="B", owner=REP, promised_date="2026-11-10"),
+        order_row(order_id="C", owner=REP, promised_date="2026-11-15", eta="2026-11-30"),
+        order_row(order_id="D", owner=REP, promised_date="2026-11-01", status="filled"),
+        order_row(order_id="E", owner="U0OTHER01", promised_date="2026-11-02"),
+    ]
+    await seed_orders(services, tmp_path, rows)
+
+    first = await services.orders.page(OrderFilter(owner=REP), offset=0, limit=2)
+    second = await services.orders.page(OrderFilter(owner=REP), offset=2, limit=2)
+
+    assert [s.order.external_id for s in first.items] == ["B", "A"]
+    assert [s.order.external_id for s in second.items] == ["C"]
+    assert (first.total, second.total, first.next_offset, second.next_offset) == (3, 3, 2, None)
+
+
+async def test_page_past_the_end_is_empty_but_still_counts(services: Services, tmp_path: Path):
+    await seed_orders(
+        services, tmp_path, [order_row(order_id=f"A{n}", owner=REP) for n in range(3)]
+    )
+
+    page = await services.orders.page(OrderFilter(owner=REP), offset=10, limit=10)
+    nobody = await services.orders.page(OrderFilter(owner="U0NOBODY1"), offset=0, limit=10)
+
+    assert (page.items, page.total) == ([], 3)
+    assert (nobody.items, nobody.total) == ([], 0)
