@@ -162,9 +162,19 @@ async def bench_backend(fake: FakeSlack, backend: str, o: SoakOptions) -> None:
         soak = await load("bot", bot_url, bot.pid, fake, o.rows, steady + _for(o.seconds), bot_log)
         _summarise(backend, o, soak, baseline, bot_max, base_max)
     finally:
-        for process in (bot, base):
-            process.terminate()
+        _stop(bot, base)
+
+
+def _stop(*processes: subprocess.Popen[bytes]) -> None:
+    """SIGTERM each; kill what has not exited after 30 s (an overloaded server drains slowly)."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
             process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def _for(seconds: float) -> list[str]:
