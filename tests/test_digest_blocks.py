@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, date, timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from bot.blocks.message_parts import MESSAGE_BLOCKS
 from bot.services.digests.content import Assembly, DigestContent, DigestOrder, DigestRow, assemble
 from bot.services.digests.spec import Grouping
 from bot.services.lagging import LagKind
+from bot.services.sync import Freshness
 from tests.digest_support import NOW, TODAY
 from tests.support import checked_message
 
@@ -241,6 +243,34 @@ def test_test_digest_is_marked_in_title_and_context():
     assert payload["blocks"][0]["text"]["text"] == "[TEST] Lagging orders: 1 lagging"
     assert "*test digest*: not counted as a delivery" in text_of(payload)
     assert payload["text"].startswith("[TEST] Lagging orders")
+
+
+@pytest.mark.parametrize(
+    ("freshness", "expected"),
+    [
+        (Freshness(NOW - timedelta(minutes=12), behind=False), "orders synced 12 min ago"),
+        (
+            Freshness(NOW - timedelta(hours=3), behind=True),
+            ":warning: orders synced 3 h ago: the upstream sync is behind",
+        ),
+        (
+            Freshness(None, behind=True),
+            ":warning: orders never synced: the upstream sync is behind",
+        ),
+    ],
+)
+def test_synced_digest_says_how_fresh_its_orders_are(freshness: Freshness, expected: str):
+    content = replace(content_of([digest_order(1)]), freshness=freshness)
+
+    [payload] = sent(build_digest(content, DigestHeading(), UTC))
+
+    assert f" · {expected}" in payload["blocks"][2]["elements"][0]["text"]
+
+
+def test_digest_without_a_sync_has_no_freshness_line():
+    [payload] = sent(build_digest(content_of([digest_order(1)]), DigestHeading(), UTC))
+
+    assert "synced" not in text_of(payload)
 
 
 def test_cancellation_threats_come_first_with_their_reason_and_are_not_listed_twice():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 
 from slack_sdk.models.blocks import (
     Block,
@@ -18,9 +18,11 @@ from slack_sdk.models.blocks import (
 from bot import ids
 from bot.blocks.digest_menu import build_row_menu
 from bot.blocks.message_parts import pack
+from bot.blocks.sync_status import freshness_line
 from bot.blocks.text import clip, days_late, escape, moment, person
 from bot.services.digests.content import Cluster, DigestContent, DigestCounts, DigestRow
 from bot.services.digests.spec import Grouping
+from bot.services.sync import Freshness
 
 CLUSTERS_SHOWN = 10
 _TEXT_CHARS = 3000  # a section's text, and the fallback text of a thread part
@@ -83,6 +85,8 @@ def _title(heading: DigestHeading) -> str:
 def _head(content: DigestContent, heading: DigestHeading, zone: tzinfo) -> list[Block]:
     scope = heading.scope or "All open orders"
     when = f"{escape(scope)} · as of {moment(content.generated_at, zone)}"
+    if content.freshness is not None:
+        when += f" · {_fresh(content.freshness, content.generated_at)}"
     if heading.test:
         when += " · *test digest*: not counted as a delivery"
     blocks: list[Block] = [
@@ -103,6 +107,12 @@ def _head(content: DigestContent, heading: DigestHeading, zone: tzinfo) -> list[
     else:
         blocks.append(DividerBlock())
     return blocks
+
+
+def _fresh(freshness: Freshness, now: datetime) -> str:
+    """'orders synced 12 min ago', flagged when the sync has missed its runs."""
+    line = freshness_line(freshness.synced_at, now)
+    return f":warning: {line}: the upstream sync is behind" if freshness.behind else line
 
 
 def _counts(c: DigestCounts) -> str:

@@ -124,7 +124,12 @@ def build_services(
         customer_updates=CustomerUpdates(sessions, clock, zone, actions, roles, helpdesk),
         event_receipts=EventReceipts(sessions, clock),
         digests=build_digests(
-            sessions, clock, zone, orders.rules, threats=feedback.open_cancellation_threats
+            sessions,
+            clock,
+            zone,
+            orders.rules,
+            threats=feedback.open_cancellation_threats,
+            freshness=sync.digest_freshness,
         ),
     )
 

@@ -12,6 +12,7 @@ from bot.services.digests.content import DigestContent, reason_bits
 from bot.services.digests.spec import DigestFilters, DigestSpec, Grouping
 from bot.services.feedback.entries import FeedbackInput
 from bot.services.lagging import LagKind, LagRules
+from bot.services.sync import Freshness
 from storage.feedback_models import FeedbackTag, Sentiment
 from tests.digest_support import NOW, TODAY, YESTERDAY, add_orders, day, order_values, overdue
 
@@ -395,3 +396,16 @@ async def test_cancellation_threats_are_listed_first_with_the_reason_lagging_or_
     assert content.threats[1].reasons == ()
     assert listed(content) == ["SO-LATE-B", "SO-ON-TRACK", "SO-LATE-A"]
     assert content.counts.lagging == 2
+
+
+async def test_digest_carries_the_freshness_of_the_synced_orders(services: Services):
+    await add_orders(services, [overdue("SO-LATE-A")])
+    synced = Freshness(NOW - timedelta(minutes=12), behind=False)
+
+    async def freshness() -> Freshness | None:
+        return synced
+
+    fed = DigestComposer(services.sessions, services.clock, UTC, freshness=freshness)
+
+    assert (await fed.compose(DigestSpec(), None, None)).freshness == synced
+    assert (await compose(services)).freshness is None

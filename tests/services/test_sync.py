@@ -11,7 +11,7 @@ import httpx
 
 from bot.integrations.upstream import UpstreamConfig, UpstreamSource
 from bot.services.container import Services
-from bot.services.sync import RecordMapping, SourcePage, SyncPlan, SyncService
+from bot.services.sync import Freshness, RecordMapping, SourcePage, SyncPlan, SyncService
 from storage import ingest_queries
 from storage.models import EventKind, EventSource, OrderStatus
 from tests.integrations.scripted import RecordedSleep, ScriptedUpstream, page, status
@@ -231,3 +231,24 @@ async def test_sync_status_and_freshness(services: Services, clock: FixedClock):
     assert before is None
     assert await sync.freshness() == clock.now
     assert (await sync.status()).plan == PLAN
+
+
+async def test_digest_freshness_is_none_without_an_upstream_and_behind_after_missed_runs(
+    services: Services, clock: FixedClock
+):
+    off = SyncService(services.sessions, services.clock, UTC)
+    sync = sync_with(services, ScriptedUpstream([page([]), page([])]))
+
+    never = await sync.digest_freshness()
+    await sync.run_once()
+    fresh = await sync.digest_freshness()
+    clock.advance(minutes=44)  # under three 15-minute runs since the last success
+    late = await sync.digest_freshness()
+    clock.advance(minutes=2)
+    missed = await sync.digest_freshness()
+
+    assert await off.digest_freshness() is None
+    assert never == Freshness(None, behind=True)
+    assert fresh == Freshness(clock.now - timedelta(minutes=46), behind=False)
+    assert late is not None and not late.behind
+    assert missed == Freshness(clock.now - timedelta(minutes=46), behind=True)

@@ -9,7 +9,13 @@ from datetime import datetime, tzinfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.digest_claims import DigestClaims
-from bot.services.digests.composer import DigestComposer, Threats, no_threats
+from bot.services.digests.composer import (
+    DigestComposer,
+    FreshnessSource,
+    Threats,
+    no_sync,
+    no_threats,
+)
 from bot.services.digests.delivery import DigestDeliveries
 from bot.services.digests.subscriptions import DigestSubscriptions
 from bot.services.lagging import LagRules
@@ -31,10 +37,12 @@ def build_digests(
     rules: LagRules | None = None,
     owner: str | None = None,
     threats: Threats = no_threats,
+    freshness: FreshnessSource = no_sync,
 ) -> Digests:
     """Digest services on one database; `owner` names this process in delivery claims;
-    `threats` names the open orders customers threatened to cancel (listed first)."""
-    composer = DigestComposer(sessions, clock, zone, rules, threats)
+    `threats` names the open orders customers threatened to cancel (listed first);
+    `freshness` says how fresh synced orders are (the digest's "orders synced" line)."""
+    composer = DigestComposer(sessions, clock, zone, rules, threats, freshness)
     claims = DigestClaims(sessions, clock, owner)
     return Digests(
         composer,

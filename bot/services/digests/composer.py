@@ -21,6 +21,7 @@ from bot.services.digests.content import (
 )
 from bot.services.digests.spec import DigestSpec
 from bot.services.lagging import LagKind, LagRules, lag_reasons
+from bot.services.sync import Freshness
 from storage import digest_orders
 from storage.digest_orders import LagBounds
 from storage.lookups import OrderFilter
@@ -68,6 +69,14 @@ async def no_threats() -> Mapping[int, str]:
     return {}
 
 
+# How fresh the synced orders are; None when no upstream sync feeds them.
+FreshnessSource = Callable[[], Awaitable[Freshness | None]]
+
+
+async def no_sync() -> Freshness | None:
+    return None
+
+
 class DigestComposer:
     """Builds digest content for a spec, as of the injected clock, in the bot's zone."""
 
@@ -78,12 +87,14 @@ class DigestComposer:
         zone: tzinfo,
         rules: LagRules | None = None,
         threats: Threats = no_threats,
+        freshness: FreshnessSource = no_sync,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self.zone = zone
         self._rules = rules or LagRules()
         self._threats = threats
+        self._freshness = freshness
 
     async def compose(
         self, spec: DigestSpec, previous: Mapping[int, int] | None, limit: int | None
@@ -102,7 +113,8 @@ class DigestComposer:
                 spec.grouping, spec.only_changes, limit, previous, frozenset(snoozed), ev.today,
                 ev.now,
             )  # fmt: skip
-            return assemble(rows, how, at_risk)
+            content = assemble(rows, how, at_risk)
+        return replace(content, freshness=await self._freshness())
 
     async def _at_risk(
         self,

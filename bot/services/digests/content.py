@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from bot.services.digests.spec import Grouping
 from bot.services.lagging import LagKind
+from bot.services.sync import Freshness
 
 _BITS = {kind: 1 << n for n, kind in enumerate(LagKind)}
 CLUSTER_MIN = 3  # lagging orders sharing a supplier or SKU that make a supply cluster
@@ -111,6 +112,8 @@ class DigestContent:
     snapshot: dict[int, int]  # order id -> reason bits: what the next digest compares with
     today: date
     generated_at: datetime
+    # How fresh the orders are when an upstream sync feeds them; None: no sync to speak of.
+    freshness: Freshness | None = None
 
     def rows(self) -> Iterator[DigestRow]:
         yield from self.threats

@@ -2,6 +2,7 @@
 
 from bot.services.sync.service import (
     FAILURES_BEFORE_ALERT,
+    Freshness,
     SyncPlan,
     SyncRun,
     SyncService,
@@ -12,6 +13,7 @@ from bot.services.sync.source import OrderSource, RecordMapping, SourceFailed, S
 
 __all__ = [
     "FAILURES_BEFORE_ALERT",
+    "Freshness",
     "OrderSource",
     "RecordMapping",
     "SourceFailed",

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 FAILURES_BEFORE_ALERT = 3
 # A run holding the lease longer than this is taken as dead (its process stopped mid-run).
 LEASE = timedelta(minutes=30)
+STALE_AFTER_RUNS = 3  # planned runs without a success before digests call the orders stale
 MAX_PAGES = 10_000  # an upstream that never ends its pages is a failure, not a loop
 
 
@@ -54,6 +55,14 @@ class SyncStatus:
 
     plan: SyncPlan | None
     state: SyncState
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How fresh synced orders are, for the digests' "orders synced 12 min ago" line."""
+
+    synced_at: datetime | None  # the last successful run; None: never
+    behind: bool  # no success within STALE_AFTER_RUNS planned runs: the sync is failing
 
 
 @dataclass(frozen=True)
@@ -134,6 +143,14 @@ class SyncService:
     async def freshness(self) -> datetime | None:
         """When orders were last synced successfully, for "orders synced 12 min ago"."""
         return (await self.status()).state.last_success_at
+
+    async def digest_freshness(self) -> Freshness | None:
+        """How fresh the orders are; None when no upstream is configured (nothing to say)."""
+        if self.plan is None:
+            return None
+        synced_at = await self.freshness()
+        due_by = self._clock() - self.plan.every * STALE_AFTER_RUNS
+        return Freshness(synced_at, behind=synced_at is None or synced_at < due_by)
 
     async def close(self) -> None:
         if self._source is not None:
