@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from bot.blocks import wire
 from bot.services.container import Services, build_services
 from storage.engine import create_engine
 from tests.fakes.fixtures import fake_slack, slack_requests  # noqa: F401
@@ -38,6 +39,15 @@ def _clean_environment() -> Iterator[None]:
     saved = {name: os.environ.pop(name) for name in _ENV_THAT_CHANGES_BOLT if name in os.environ}
     yield
     os.environ.update(saved)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _wire_checked() -> Iterator[None]:
+    """Every Block Kit payload sent through `to_wire` is also validated and compared with
+    slack_sdk's own serialisation."""
+    wire.CHECKED = True
+    yield
+    wire.CHECKED = False
 
 
 def _postgres_problem() -> str | None:

@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.alerts import build_alert_dm, build_alert_line
+from bot.blocks.wire import to_wire
 from bot.delivery.slack_errors import UNREACHABLE, slack_error, unavailable
 from bot.delivery.threads import OrderThreads, display_name
 from bot.services.actions import OrderActions
@@ -66,7 +67,7 @@ class AlertDelivery:
             with _later_when_transient():
                 thread = await self._threads.thread_for(plan.order, plan.channel)
                 posted = await self._client.chat_postMessage(
-                    channel=plan.channel, thread_ts=thread, text=text, blocks=blocks
+                    channel=plan.channel, thread_ts=thread, text=text, blocks=to_wire(blocks)
                 )
         except SlackApiError as exc:
             log.warning("alert %d: cannot post in %s: %s", plan.alert_id, plan.channel, exc)
@@ -86,7 +87,7 @@ class AlertDelivery:
         try:
             with _later_when_transient():
                 sent = await self._client.chat_postMessage(
-                    channel=user_id, text=text, blocks=blocks
+                    channel=user_id, text=text, blocks=to_wire(blocks)
                 )
         except SlackApiError as exc:
             return f"DM to {user_id} failed: {slack_error(exc)}"

@@ -18,6 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.digest import DigestHeading, DigestMessage, build_digest
 from bot.blocks.digest_notices import delivery_problem, digest_scope
+from bot.blocks.wire import to_wire
 from bot.services.digests.delivery import CHANNEL_ERRORS, Delivery, DigestDeliveries
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ class DigestPoster:
             if index < already and parent is not None:
                 continue
             response = await self.send(
-                channel=channel, text=message.text, blocks=message.blocks, thread_ts=parent
+                channel=channel, text=message.text, blocks=to_wire(message.blocks), thread_ts=parent
             )
             parent = parent or str(response["ts"])
             if progress is not None:

@@ -9,6 +9,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.threads import thread_parent
+from bot.blocks.wire import to_wire
 from bot.services.actions import OrderActions
 from storage.models import Order
 
@@ -27,7 +28,9 @@ class OrderThreads:
         if order.thread_channel == channel and order.thread_ts:
             return order.thread_ts
         text, blocks = thread_parent(order)
-        parent = await self._client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+        parent = await self._client.chat_postMessage(
+            channel=channel, text=text, blocks=to_wire(blocks)
+        )
         ts = str(parent["ts"])
         recorded = await self._actions.record_thread(order.external_id, channel, ts)
         kept = recorded.order

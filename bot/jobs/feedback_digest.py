@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.feedback_replies import delivery_failed_text
 from bot.blocks.feedback_report import build_feedback_report, feedback_report_text
+from bot.blocks.wire import to_wire
 from bot.services.container import Services
 from bot.services.digest_claims import DigestClaims
 from bot.services.feedback.digests import REPORT_DAYS, DueReport
@@ -52,7 +53,7 @@ class FeedbackDigestJob:
         blocks = build_feedback_report(report, self._services.orders.zone)
         try:
             response = await self._client.chat_postMessage(
-                channel=due.channel_id, text=feedback_report_text(report), blocks=blocks
+                channel=due.channel_id, text=feedback_report_text(report), blocks=to_wire(blocks)
             )
         except SlackApiError as exc:
             error = str(exc.response.get("error"))

@@ -11,6 +11,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot.blocks.forms import ModalContext
 from bot.blocks.home import HomeState
 from bot.blocks.order_card import build_order_card, build_order_card_modal, order_card_text
+from bot.blocks.wire import to_wire
 from bot.delivery.alerts import AlertDelivery
 from bot.delivery.slack_errors import UNREACHABLE
 from bot.listeners.home_publish import HomePublisher
@@ -59,7 +60,7 @@ class CardUpdates:
         # what follows the redraw (the slip's thread line) still goes out.
         try:
             answer = await _webhook(response_url, client).send(
-                text=order_card_text(detail), blocks=blocks, replace_original=True
+                text=order_card_text(detail), blocks=to_wire(blocks), replace_original=True
             )
         except UNREACHABLE as exc:
             log.warning("card of %s not redrawn: %r", external_id, exc)
@@ -100,7 +101,10 @@ async def reply(
 ) -> None:
     """An ephemeral message through a response_url: a new one unless `replace_original`."""
     await _webhook(response_url, client).send(
-        text=text, blocks=blocks, response_type="ephemeral", replace_original=replace_original
+        text=text,
+        blocks=None if blocks is None else to_wire(blocks),
+        response_type="ephemeral",
+        replace_original=replace_original,
     )
 
 

@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import ids
 from bot.blocks.help import build_help, help_text
 from bot.blocks.text import clip
+from bot.blocks.wire import to_wire
 from bot.listeners.parsing import readable
 from bot.listeners.registry import Registry
 from bot.listeners.router import SubcommandRouter, subcommand
@@ -49,4 +50,8 @@ class BacklogCommand:
     async def _reply_help(self, ack: AsyncAck, notice: str | None = None) -> None:
         entries = self._router.help_entries()
         blocks = build_help(entries, notice=notice)
-        await ack(response_type="ephemeral", text=help_text(entries, notice=notice), blocks=blocks)
+        await ack(
+            response_type="ephemeral",
+            text=help_text(entries, notice=notice),
+            blocks=to_wire(blocks),
+        )

@@ -23,6 +23,7 @@ from bot.blocks.customer_update import (
 from bot.blocks.forms import ModalContext
 from bot.blocks.notices import build_notice_modal
 from bot.blocks.text import clip, escape
+from bot.blocks.wire import view_to_wire
 from bot.listeners.background import Background
 from bot.listeners.card_updates import CardUpdates
 from bot.listeners.registry import Registry
@@ -69,10 +70,10 @@ class CustomerUpdateActions:
             draft = await self._updates.draft(ctx.external_id)
         except OrderNotFound:
             text = f"Order `{escape(clip(ctx.external_id, 100))}` no longer exists."
-            await client.views_update(view_id=view_id, view=build_notice_modal(text))
+            await client.views_update(view_id=view_id, view=view_to_wire(build_notice_modal(text)))
             return
         view = build_draft_modal(draft, ctx, can_send=self._updates.can_send)
-        await client.views_update(view_id=view_id, view=view)
+        await client.views_update(view_id=view_id, view=view_to_wire(view))
 
     async def _send(
         self, ctx: ModalContext, view_id: str, actor: str, client: AsyncWebClient

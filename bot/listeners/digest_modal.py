@@ -17,6 +17,7 @@ from bot import ids
 from bot.blocks.digest_list import build_saved_view
 from bot.blocks.digest_modal import DigestModalMeta, PreviewLine, build_digest_modal
 from bot.blocks.digest_modal_fields import CHANNEL, FIELD_BLOCKS, read_digest_draft
+from bot.blocks.wire import view_to_wire
 from bot.delivery.digests import slack_error
 from bot.listeners.background import Background
 from bot.listeners.digest_access import is_member
@@ -56,7 +57,7 @@ class DigestModal:
         except InvalidSubscription as exc:
             line = PreviewLine(problem=_fix_first(exc))
         opened = await client.views_open(
-            trigger_id=trigger_id, view=build_digest_modal(draft, meta, line)
+            trigger_id=trigger_id, view=view_to_wire(build_digest_modal(draft, meta, line))
         )
         view = opened.get("view") or {}
         if view.get("id"):
@@ -91,7 +92,9 @@ class DigestModal:
             await ack(response_action="errors", errors={CHANNEL: exc.message})
             return
         runs, schedule = subs.next_runs(draft)
-        await ack(response_action="update", view=build_saved_view(saved, schedule, runs))
+        await ack(
+            response_action="update", view=view_to_wire(build_saved_view(saved, schedule, runs))
+        )
 
     async def _actor(
         self, client: AsyncWebClient, user: str, draft: SubscriptionDraft, meta: DigestModalMeta
@@ -122,7 +125,7 @@ class DigestModal:
             await client.views_update(
                 view_id=view["id"],
                 hash=view.get("hash"),
-                view=build_digest_modal(draft, meta, line),
+                view=view_to_wire(build_digest_modal(draft, meta, line)),
             )
         except SlackApiError as exc:
             # hash_conflict: the user changed the modal meanwhile; their next refresh wins.

@@ -21,6 +21,7 @@ from bot.blocks.order_card import build_order_card, order_card_text
 from bot.blocks.order_menu import MenuChoice
 from bot.blocks.order_modals import build_contact_modal, build_eta_modal
 from bot.blocks.replies import build_not_found, not_found_text
+from bot.blocks.wire import to_wire, view_to_wire
 from bot.delivery.digests import DigestPoster, heading_for, slack_error
 from bot.listeners.background import Background
 from bot.listeners.menu_saves import MenuModals
@@ -66,7 +67,7 @@ class DigestRows:
             view = build_contact_modal(brief, ctx, None)
         else:
             view = self._modals.build(MenuChoice.SNOOZE, ctx, None)
-        await client.views_open(trigger_id=body["trigger_id"], view=view)
+        await client.views_open(trigger_id=body["trigger_id"], view=view_to_wire(view))
 
     async def show_all(
         self,
@@ -114,11 +115,11 @@ class DigestRows:
             blocks = build_not_found(exc.external_id, exc.suggestions)
             text = not_found_text(exc.external_id, exc.suggestions)
             await respond(
-                response_type="ephemeral", replace_original=False, text=text, blocks=blocks
+                response_type="ephemeral", replace_original=False, text=text, blocks=to_wire(blocks)
             )
             return
         blocks = build_order_card(detail, orders.today(), orders.zone)
         await respond(
             response_type="ephemeral", replace_original=False, text=order_card_text(detail),
-            blocks=blocks,
+            blocks=to_wire(blocks),
         )  # fmt: skip

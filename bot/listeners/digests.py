@@ -11,6 +11,7 @@ from bot import ids
 from bot.blocks.digest_list import build_subscription_list, subscription_list_text
 from bot.blocks.digest_modal import DigestModalMeta
 from bot.blocks.digest_notices import delivery_problem
+from bot.blocks.wire import to_wire
 from bot.delivery.digests import DigestSender
 from bot.listeners.background import Background
 from bot.listeners.digest_access import is_member, user_zone
@@ -139,7 +140,9 @@ class DigestCommands:
         items = await self._subscriptions.listing()
         blocks = build_subscription_list(items, notice)
         text = subscription_list_text(items)
-        await respond(response_type="ephemeral", replace_original=True, text=text, blocks=blocks)
+        await respond(
+            response_type="ephemeral", replace_original=True, text=text, blocks=to_wire(blocks)
+        )
 
     async def _test(self, sub_id: int, respond: AsyncRespond, client: AsyncWebClient) -> None:
         deliveries = self._services.digests.deliveries

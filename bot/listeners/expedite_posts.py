@@ -15,6 +15,7 @@ from bot.blocks.expedite import (
     requester_notice,
 )
 from bot.blocks.forms import ModalContext
+from bot.blocks.wire import to_wire
 from bot.delivery.threads import display_name
 from bot.listeners.card_updates import CardUpdates, reply
 from bot.services.actions.unit import ActionResult
@@ -46,7 +47,7 @@ class ExpeditePosts:
         posted = await client.chat_postMessage(
             channel=channel,
             text=expedite_text(order, name),
-            blocks=build_expedite_request(order, request, name),
+            blocks=to_wire(build_expedite_request(order, request, name)),
         )
         assert request.id is not None
         await self._services.actions.record_expedite_message(request.id, channel, str(posted["ts"]))
@@ -69,7 +70,7 @@ class ExpeditePosts:
             channel=channel,
             ts=ts,
             text=decided_text(order, request, decider, zone),
-            blocks=build_expedite_decided(order, request, requester, decider, zone),
+            blocks=to_wire(build_expedite_decided(order, request, requester, decider, zone)),
         )
         if request.requested_by != actor:
             notice = requester_notice(order, request, actor)

@@ -27,6 +27,7 @@ from bot.blocks.feedback_modal import (
 from bot.blocks.feedback_options import build_target_options
 from bot.blocks.feedback_replies import BOT_MESSAGE_REFUSAL
 from bot.blocks.forms import FormErrors
+from bot.blocks.wire import view_to_wire
 from bot.listeners.background import Background
 from bot.listeners.feedback_follow_ups import FeedbackFollowUps
 from bot.listeners.parsing import unescape
@@ -79,7 +80,7 @@ class FeedbackCapture:
         author = message.get("user") or message.get("bot_id")  # a mail-forwarding bot has no user
         source = MessageSource(channel, ts, author, permalink, shortcut.get("response_url"))
         view = build_feedback_modal(source, unescape(str(message.get("text") or "")))
-        await client.views_open(trigger_id=shortcut["trigger_id"], view=view)
+        await client.views_open(trigger_id=shortcut["trigger_id"], view=view_to_wire(view))
 
     async def suggest_targets(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         """Type-ahead of the order picker: the answer travels in the ack."""

@@ -18,6 +18,7 @@ from bot.blocks.feedback_replies import (
 )
 from bot.blocks.feedback_report import build_feedback_report, feedback_report_text
 from bot.blocks.replies import build_not_found, build_usage, not_found_text
+from bot.blocks.wire import to_wire
 from bot.listeners.parsing import UsageError, unescape
 from bot.listeners.router import SubcommandRouter, subcommand
 from bot.services.container import Services
@@ -82,7 +83,7 @@ class FeedbackCommands:
             suggestions = await self._services.orders.suggest(exc.external_id)
             text = not_found_text(exc.external_id, suggestions)
             blocks = build_not_found(exc.external_id, suggestions)
-            await ack(response_type="ephemeral", text=text, blocks=blocks)
+            await ack(response_type="ephemeral", text=text, blocks=to_wire(blocks))
             return
         except InvalidInput as exc:
             await _usage(ack, exc.message, QUICK_USAGE)
@@ -94,7 +95,7 @@ class FeedbackCommands:
         detail = await orders.detail(parts[0])
         blocks = build_feedback_logged(detail, entry, orders.today(), orders.zone, result.duplicate)
         text = feedback_logged_text(entry, result.duplicate)
-        await ack(response_type="ephemeral", text=text, blocks=blocks)
+        await ack(response_type="ephemeral", text=text, blocks=to_wire(blocks))
 
     async def _report(self, ack: AsyncAck, args: str, command: dict[str, Any]) -> None:
         try:
@@ -107,7 +108,9 @@ class FeedbackCommands:
             await _usage(ack, exc.message, REPORT_USAGE)
             return
         blocks = build_feedback_report(report, self._services.orders.zone)
-        await ack(response_type="ephemeral", text=feedback_report_text(report), blocks=blocks)
+        await ack(
+            response_type="ephemeral", text=feedback_report_text(report), blocks=to_wire(blocks)
+        )
 
     async def _subscribe(self, ack: AsyncAck, args: str, command: dict[str, Any]) -> None:
         try:
@@ -185,4 +188,4 @@ def _tokens(args: str) -> list[str]:
 
 async def _usage(ack: AsyncAck, problem: str, usage: str) -> None:
     text = f"{problem} Usage: {usage}"
-    await ack(response_type="ephemeral", text=text, blocks=build_usage(problem, usage))
+    await ack(response_type="ephemeral", text=text, blocks=to_wire(build_usage(problem, usage)))

@@ -16,6 +16,7 @@ from bot.blocks.feedback_edit import (
     read_edit_form,
 )
 from bot.blocks.forms import FormErrors
+from bot.blocks.wire import view_to_wire
 from bot.listeners.background import Background
 from bot.listeners.feedback_follow_ups import FeedbackFollowUps
 from bot.listeners.registry import Registry
@@ -54,7 +55,7 @@ class FeedbackEdits:
             ref.feedback_id, ref.external_id, body.get("response_url"), ref.follow_up_owner
         )
         await client.views_open(
-            trigger_id=body["trigger_id"], view=build_feedback_edit_modal(ref, ctx)
+            trigger_id=body["trigger_id"], view=view_to_wire(build_feedback_edit_modal(ref, ctx))
         )
 
     async def save_edit(

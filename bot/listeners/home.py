@@ -17,6 +17,7 @@ from bot.blocks.home import HomeState, read_choice
 from bot.blocks.notices import build_loading_modal, build_notice_modal
 from bot.blocks.order_card import build_order_card_modal
 from bot.blocks.text import clip, escape
+from bot.blocks.wire import view_to_wire
 from bot.listeners.background import Background
 from bot.listeners.home_publish import HomePublisher
 from bot.listeners.registry import Registry
@@ -90,7 +91,7 @@ class HomeTab:
         await ack()
         external_id = str(action["value"])
         loading = build_loading_modal("Order", f"Opening {escape(clip(external_id, 100))}…")
-        opened = await client.views_open(trigger_id=body["trigger_id"], view=loading)
+        opened = await client.views_open(trigger_id=body["trigger_id"], view=view_to_wire(loading))
         home = str((body.get("view") or {}).get("private_metadata") or "")
         work = self._fill_card(str(opened["view"]["id"]), external_id, home, client)
         self._background.run(work, f"home card {external_id}")
@@ -103,10 +104,12 @@ class HomeTab:
             detail = await orders.detail(external_id)
         except OrderNotFound:
             text = f"Order `{escape(clip(external_id, 100))}` no longer exists."
-            await client.views_update(view_id=view_id, view=build_notice_modal(text, "Order"))
+            await client.views_update(
+                view_id=view_id, view=view_to_wire(build_notice_modal(text, "Order"))
+            )
             return
         view = build_order_card_modal(detail, orders.today(), orders.zone, home)
-        await client.views_update(view_id=view_id, view=view)
+        await client.views_update(view_id=view_id, view=view_to_wire(view))
 
     def _publish(self, user: str, state: HomeState, client: AsyncWebClient) -> None:
         self._background.run(self._publisher.publish(user, state, client), f"home of {user}")

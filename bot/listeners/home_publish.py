@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.home import PAGE_SIZES, HomeState, build_home
+from bot.blocks.wire import view_to_wire
 from bot.services.container import Services
 
 
@@ -19,4 +20,4 @@ class HomePublisher:
         orders = self._services.orders
         dashboard = await self._services.home.dashboard(user, state.filter, state.pages, PAGE_SIZES)
         view = build_home(dashboard, orders.today(), orders.zone)
-        await client.views_publish(user_id=user, view=view)
+        await client.views_publish(user_id=user, view=view_to_wire(view))

@@ -15,6 +15,7 @@ from bot.blocks.history import build_history
 from bot.blocks.order_card import build_order_card, order_card_text
 from bot.blocks.order_lists import PageRequest, build_order_list, order_list_text
 from bot.blocks.replies import build_not_found, build_usage, not_found_text
+from bot.blocks.wire import to_wire
 from bot.listeners.parsing import UsageError, one_order_id, parse_filters, search_text
 from bot.listeners.registry import Registry
 from bot.listeners.router import SubcommandRouter, subcommand
@@ -90,7 +91,11 @@ class OrderLookup:
             await _not_found(ack, exc)
             return
         blocks = build_history(order, events, self._orders.zone)
-        await ack(response_type="ephemeral", text=f"History of {order.external_id}", blocks=blocks)
+        await ack(
+            response_type="ephemeral",
+            text=f"History of {order.external_id}",
+            blocks=to_wire(blocks),
+        )
 
     async def open_button(
         self, ack: AsyncAck, action: dict[str, Any], respond: AsyncRespond
@@ -111,7 +116,9 @@ class OrderLookup:
             return
         blocks = build_order_card(detail, self._orders.today(), self._orders.zone, shareable=False)
         text = order_card_text(detail)
-        await respond(response_type="in_channel", replace_original=False, text=text, blocks=blocks)
+        await respond(
+            response_type="in_channel", replace_original=False, text=text, blocks=to_wire(blocks)
+        )
 
     async def next_button(
         self, ack: AsyncAck, action: dict[str, Any], body: dict[str, Any], respond: AsyncRespond
@@ -131,7 +138,9 @@ class OrderLookup:
             await _not_found(reply, exc, **extra)
             return
         blocks = build_order_card(detail, self._orders.today(), self._orders.zone)
-        await reply(response_type="ephemeral", text=order_card_text(detail), blocks=blocks, **extra)
+        await reply(
+            response_type="ephemeral", text=order_card_text(detail), blocks=to_wire(blocks), **extra
+        )
 
     async def _listing(self, reply: Reply, request: PageRequest, usage: str, **extra: Any) -> None:
         try:
@@ -143,7 +152,7 @@ class OrderLookup:
         next_page = PageRequest(request.listing, request.query, following) if following else None
         blocks = build_order_list(title, page, self._orders.today(), next_page)
         text = order_list_text(title, page)
-        await reply(response_type="ephemeral", text=text, blocks=blocks, **extra)
+        await reply(response_type="ephemeral", text=text, blocks=to_wire(blocks), **extra)
 
     async def _query(self, request: PageRequest) -> tuple[str, OrderPage]:
         offset, kind, query = request.offset, request.listing, request.query
@@ -162,10 +171,10 @@ class OrderLookup:
 
 async def _usage(reply: Reply, problem: str, usage: str) -> None:
     text = f"{problem} Usage: {usage}"
-    await reply(response_type="ephemeral", text=text, blocks=build_usage(problem, usage))
+    await reply(response_type="ephemeral", text=text, blocks=to_wire(build_usage(problem, usage)))
 
 
 async def _not_found(reply: Reply, exc: OrderNotFound, **extra: Any) -> None:
     blocks: list[Block] = build_not_found(exc.external_id, exc.suggestions)
     text = not_found_text(exc.external_id, exc.suggestions)
-    await reply(response_type="ephemeral", text=text, blocks=blocks, **extra)
+    await reply(response_type="ephemeral", text=text, blocks=to_wire(blocks), **extra)

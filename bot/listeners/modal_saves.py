@@ -16,6 +16,7 @@ from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.forms import FormErrors, ModalContext
+from bot.blocks.wire import view_to_wire
 from bot.listeners.background import Background
 from bot.services.actions.unit import ActionResult
 from bot.services.errors import InvalidInput, PermissionDenied, StaleUpdate
@@ -62,7 +63,10 @@ async def save_modal(
     except StaleUpdate as exc:
         # Submitting the re-rendered modal applies to the version shown in it.
         fresh = replace(ctx, version=exc.fresh.version)
-        await ack(response_action="update", view=form.rerender(fresh, exc.fresh, exc.message))
+        await ack(
+            response_action="update",
+            view=view_to_wire(form.rerender(fresh, exc.fresh, exc.message)),
+        )
         return
     await ack()
     background.run(form.after(result, ctx, actor, client), f"{form.name} {ctx.external_id}")

@@ -18,6 +18,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from bot import ids
 from bot.blocks.forms import ModalContext
 from bot.blocks.notices import build_notice_modal
+from bot.blocks.wire import view_to_wire
 from bot.services.errors import PermissionDenied
 from bot.services.roles import Role, RoleBook
 
@@ -52,14 +53,14 @@ async def open_modal(
 ) -> AsyncSlackResponse:
     """views.push inside a modal (Slack requires it there), views.open anywhere else."""
     if in_modal(body):
-        return await client.views_push(trigger_id=body["trigger_id"], view=view)
-    return await client.views_open(trigger_id=body["trigger_id"], view=view)
+        return await client.views_push(trigger_id=body["trigger_id"], view=view_to_wire(view))
+    return await client.views_open(trigger_id=body["trigger_id"], view=view_to_wire(view))
 
 
 async def update_if_open(client: AsyncWebClient, view_id: str, view: View) -> bool:
     """views.update, unless the user closed that modal meanwhile (Slack: not_found)."""
     try:
-        await client.views_update(view_id=view_id, view=view)
+        await client.views_update(view_id=view_id, view=view_to_wire(view))
     except SlackApiError as exc:
         if exc.response.get("error") != "not_found":
             raise

@@ -8,6 +8,7 @@ from slack_bolt.async_app import AsyncAck
 
 from bot.blocks.replies import build_usage
 from bot.blocks.sync_status import build_sync_status, sync_status_text
+from bot.blocks.wire import to_wire
 from bot.listeners.router import SubcommandRouter, subcommand
 from bot.services.container import Services
 
@@ -31,7 +32,7 @@ class SyncCommands:
             await ack(
                 response_type="ephemeral",
                 text=f"{problem} Usage: {USAGE}",
-                blocks=build_usage(problem, USAGE),
+                blocks=to_wire(build_usage(problem, USAGE)),
             )
             return
         status = await self._sync.status()
@@ -39,5 +40,5 @@ class SyncCommands:
         await ack(
             response_type="ephemeral",
             text=sync_status_text(status, now, self._zone),
-            blocks=build_sync_status(status, now, self._zone),
+            blocks=to_wire(build_sync_status(status, now, self._zone)),
         )

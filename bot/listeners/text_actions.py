@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.forms import ModalContext
 from bot.blocks.replies import build_not_found, build_usage, not_found_text
+from bot.blocks.wire import to_wire
 from bot.listeners.background import Background
 from bot.listeners.card_updates import CardUpdates
 from bot.listeners.parsing import UsageError, unescape
@@ -130,14 +131,14 @@ class TextActions:
             await ack(
                 response_type="ephemeral",
                 text=not_found_text(exc.external_id, suggestions),
-                blocks=blocks,
+                blocks=to_wire(blocks),
             )
             return None
         except InvalidInput as exc:
             await ack(
                 response_type="ephemeral",
                 text=f"{exc.message} Usage: {usage}",
-                blocks=build_usage(exc.message, usage),
+                blocks=to_wire(build_usage(exc.message, usage)),
             )
             return None
         except PermissionDenied as exc:
