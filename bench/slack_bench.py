@@ -1,7 +1,9 @@
 """Slash-command benchmark: `/backlog ORDER_ID` and `/backlog late` through the whole HTTP stack.
 
 The bot (`backlog-bot run`) and a baseline Bolt app that only acks run as separate processes on
-loopback; this process signs requests like Slack and measures latency and throughput.
+loopback; this process signs requests like Slack and measures latency and throughput. Latency is
+measured in pairs (one request to the baseline, then one to the bot), so every ratio compares
+two servers under the same load at the same moments.
 """
 
 from __future__ import annotations
@@ -92,38 +94,64 @@ async def _ready(url: str) -> None:
     raise RuntimeError(f"{url} did not start")
 
 
-async def measure(url: str, make: Callable[[], SignedRequest]) -> Figures:
-    """Sequential latency, then throughput with CONCURRENCY requests in flight."""
-    async with httpx.AsyncClient(base_url=url, trust_env=False, timeout=30) as http:
+Maker = Callable[[], SignedRequest]
 
-        async def one() -> float:
-            request = make()
-            started = time.perf_counter()
-            response = await http.post(
-                "/slack/events", content=request.body, headers=request.headers
-            )
-            elapsed = time.perf_counter() - started
-            if response.status_code != 200:
-                raise RuntimeError(f"{response.status_code}: {response.text[:200]}")
-            return elapsed
 
+async def _post(http: httpx.AsyncClient, make: Maker) -> float:
+    request = make()
+    started = time.perf_counter()
+    response = await http.post("/slack/events", content=request.body, headers=request.headers)
+    elapsed = time.perf_counter() - started
+    if response.status_code != 200:
+        raise RuntimeError(f"{response.status_code}: {response.text[:200]}")
+    return elapsed
+
+
+async def measure(
+    url: str, make: Maker, base_url: str, base_make: Maker
+) -> tuple[Figures, Figures]:
+    """The request's figures and the baseline's, from the same stretch of time.
+
+    Latency: LATENCY_REQUESTS sequential pairs, the baseline's request then this one, so that
+    both meet the same machine (a shared 2-core machine's load changes by the second).
+    Throughput: CONCURRENCY in flight, each server on its own, baseline first.
+    """
+    async with (
+        httpx.AsyncClient(base_url=url, trust_env=False, timeout=30) as http,
+        httpx.AsyncClient(base_url=base_url, trust_env=False, timeout=30) as base,
+    ):
         for _ in range(50):  # warm-up: connections, auth.test, caches
-            await one()
-        latencies = sorted([await one() for _ in range(LATENCY_REQUESTS)])
-        queue = iter(range(THROUGHPUT_REQUESTS))
+            await _post(base, base_make)
+            await _post(http, make)
+        pairs = [
+            (await _post(base, base_make), await _post(http, make)) for _ in range(LATENCY_REQUESTS)
+        ]
+        base_rps = await _throughput(base, base_make)
+        rps = await _throughput(http, make)
+    return _figures([p[1] for p in pairs], rps), _figures([p[0] for p in pairs], base_rps)
 
-        async def worker() -> None:
-            for _ in queue:
-                await one()
 
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
-        rps = THROUGHPUT_REQUESTS / (time.perf_counter() - started)
+async def _throughput(http: httpx.AsyncClient, make: Maker) -> float:
+    queue = iter(range(THROUGHPUT_REQUESTS))
+
+    async def worker() -> None:
+        for _ in queue:
+            await _post(http, make)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+    return THROUGHPUT_REQUESTS / (time.perf_counter() - started)
+
+
+def _figures(latencies: list[float], rps: float) -> Figures:
+    latencies = sorted(latencies)
     p99 = latencies[int(len(latencies) * 0.99) - 1]
     return Figures(statistics.median(latencies) * 1000, p99 * 1000, rps)
 
 
-async def _bench_backend(fake: FakeSlack, backend: str, rows: int) -> list[tuple[str, Figures]]:
+async def _bench_backend(
+    fake: FakeSlack, backend: str, rows: int
+) -> list[tuple[str, Figures, Figures]]:
     database = await seeded_database(backend, rows)
     env = {
         "SLACK_BOT_TOKEN": "xoxb-bench",
@@ -148,19 +176,21 @@ async def _bench_backend(fake: FakeSlack, backend: str, rows: int) -> list[tuple
         await _ready(base_url)
         default_url = f"http://127.0.0.1:{default_port}"
         await _ready(default_url)
+
+        def ack() -> SignedRequest:
+            return requests.slash_command("x")
+
+        lookup, lookup_base = await measure(
+            bot_url, lambda: requests.slash_command(f"SO-{rng.randrange(rows):08d}"), base_url, ack
+        )
+        late, late_base = await measure(
+            bot_url, lambda: requests.slash_command("late"), base_url, ack
+        )
+        default_figures, default_base = await measure(default_url, ack, base_url, ack)
         return [
-            ("baseline (ack only)", await measure(base_url, lambda: requests.slash_command("x"))),
-            (
-                "Bolt default, ack only",
-                await measure(default_url, lambda: requests.slash_command("x")),
-            ),
-            (
-                "/backlog ORDER_ID",
-                await measure(
-                    bot_url, lambda: requests.slash_command(f"SO-{rng.randrange(rows):08d}")
-                ),
-            ),
-            ("/backlog late", await measure(bot_url, lambda: requests.slash_command("late"))),
+            ("/backlog ORDER_ID", lookup, lookup_base),
+            ("/backlog late", late, late_base),
+            ("Bolt default, ack only", default_figures, default_base),
         ]
     finally:
         for process in (bot, base, default):
@@ -170,24 +200,24 @@ async def _bench_backend(fake: FakeSlack, backend: str, rows: int) -> list[tuple
 
 def run(sizes: list[int], backends: list[str]) -> None:
     print(
-        f"\nslash commands over HTTP: p50/p99 of {LATENCY_REQUESTS} sequential requests, "
-        f"throughput with {CONCURRENCY} in flight"
+        f"\nslash commands over HTTP: p50/p99 of {LATENCY_REQUESTS} sequential requests, each "
+        "after one to the ack-only baseline; throughput with "
+        f"{CONCURRENCY} in flight"
     )
     print(
-        f"{'database':<11}{'orders':>9}  {'request':<22}"
-        f"{'p50 ms':>8}{'p99 ms':>8}{'req/s':>8}{'p50 vs base':>13}"
+        f"{'database':<11}{'orders':>9}  {'request':<24}{'p50 ms':>8}{'p99 ms':>8}{'req/s':>8}"
+        f"{'base p50':>10}{'base p99':>10}{'base req/s':>11}{'p50 vs base':>13}"
     )
 
     async def main() -> None:
         async with FakeSlack() as fake:
             for backend in backends:
                 for rows in sizes:
-                    results = await _bench_backend(fake, backend, rows)
-                    base = results[0][1]
-                    for name, f in results:
+                    for name, f, b in await _bench_backend(fake, backend, rows):
                         print(
-                            f"{backend:<11}{rows:>9}  {name:<22}{f.p50_ms:>8.2f}{f.p99_ms:>8.2f}"
-                            f"{f.rps:>8.0f}{f.p50_ms / base.p50_ms:>12.2f}x",
+                            f"{backend:<11}{rows:>9}  {name:<24}{f.p50_ms:>8.2f}{f.p99_ms:>8.2f}"
+                            f"{f.rps:>8.0f}{b.p50_ms:>10.2f}{b.p99_ms:>10.2f}{b.rps:>11.0f}"
+                            f"{f.p50_ms / b.p50_ms:>12.2f}x",
                             flush=True,
                         )
 

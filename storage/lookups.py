@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,25 +36,40 @@ async def order_by_external_id(session: AsyncSession, external_id: str) -> Order
     return result.scalar_one_or_none()
 
 
+@dataclass(frozen=True)
+class OpenOrders:
+    """One page of a listing; `total` is None when the caller did not ask for a count."""
+
+    orders: list[Order]
+    total: int | None
+    more: bool  # another page follows (read, not inferred from the total)
+
+
 async def open_orders(
-    session: AsyncSession, where: OrderFilter, offset: int, limit: int
-) -> tuple[list[Order], int]:
-    """One page of matching orders, most overdue first, and how many match in all."""
+    session: AsyncSession, where: OrderFilter, offset: int, limit: int, *, count: bool = True
+) -> OpenOrders:
+    """One page of matching orders, most overdue first, and (with `count`) how many match."""
     condition = _condition(where)
-    count = select(func.count()).where(condition)
-    # The count rides along as a scalar subquery (evaluated once): one statement per page
-    # instead of two, which is most of the database cost of a listing behind a slash command.
+    total = select(func.count()).where(condition)
+    columns: list[Any] = [Order]
+    if count:
+        # The count rides along as a scalar subquery (evaluated once): one statement per page
+        # instead of two, which is most of the database cost of a listing behind a slash command.
+        columns.append(total.scalar_subquery())
     query = (
-        select(Order, count.scalar_subquery())
+        select(*columns)
         .where(condition)
         .order_by(DUE, col(Order.external_id))
         .offset(offset)
-        .limit(limit)
+        .limit(limit + 1)  # one more row says whether a next page exists
     )
     rows = (await session.execute(query)).all()
+    orders = [row[0] for row in rows[:limit]]
+    if not count:
+        return OpenOrders(orders, None, len(rows) > limit)
     if not rows:  # nothing on this page: the count still says whether anything matches
-        return [], int((await session.execute(count)).scalar_one())
-    return [row[0] for row in rows], int(rows[0][1])
+        return OpenOrders([], int((await session.execute(total)).scalar_one()), False)
+    return OpenOrders(orders, int(rows[0][1]), len(rows) > limit)
 
 
 async def scan_orders(

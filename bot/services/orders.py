@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.services.calendar import business_days_between
 from bot.services.feedback.entries import FeedbackEntry, entry_of
 from bot.services.lagging import LagKind, LagRules, customer_told, lag_reasons
+from bot.services.listing_totals import ListingTotals
 from storage import lookups
 from storage.card_reads import CardQuery, CardReads
 from storage.lookups import OrderFilter as OrderFilter  # re-exported for listeners
@@ -59,14 +60,14 @@ class OrderPage:
     """One page of a listing."""
 
     items: list[OrderSummary]
-    total: int
+    total: int  # a large total may be a few seconds old (bot.services.listing_totals)
     offset: int
     limit: int
+    more: bool = False  # another page follows
 
     @property
     def next_offset(self) -> int | None:
-        following = self.offset + self.limit
-        return following if following < self.total else None
+        return self.offset + self.limit if self.more else None
 
 
 @dataclass(frozen=True)
@@ -87,12 +88,14 @@ class OrderReader:
         clock: Callable[[], datetime],
         zone: tzinfo,
         rules: LagRules | None = None,
+        totals: ListingTotals | None = None,
     ) -> None:
         self._sessions = sessions
         self._cards = cards
         self._clock = clock
         self.zone = zone
         self._rules = rules or LagRules()
+        self._totals = totals or ListingTotals(clock)
 
     def today(self) -> date:
         return self._clock().astimezone(self.zone).date()
@@ -114,9 +117,20 @@ class OrderReader:
 
     async def page(self, where: OrderFilter, offset: int = 0, limit: int = 10) -> OrderPage:
         """Open orders matching `where`, most overdue first."""
+        recent = self._totals.recent(where)
         async with self._sessions() as session:
-            orders, total = await lookups.open_orders(session, where, offset, limit)
-        return OrderPage([self.summarise(o) for o in orders], total, offset, limit)
+            found = await lookups.open_orders(session, where, offset, limit, count=recent is None)
+            if not found.orders and found.total is None:  # past the end: say exactly how far
+                found = await lookups.open_orders(session, where, offset, limit)
+        if found.total is not None:
+            self._totals.counted(where, found.total)
+        shown = offset + len(found.orders)
+        if found.more:  # a remembered total never claims fewer orders than were just read
+            total = max(found.total or recent or 0, shown + 1)
+        else:
+            total = found.total if found.total is not None else shown
+        items = [self.summarise(o) for o in found.orders]
+        return OrderPage(items, total, offset, limit, found.more)
 
     async def overdue(self, where: OrderFilter, offset: int = 0, limit: int = 10) -> OrderPage:
         """Open orders past their ETA (or promise), most overdue first."""

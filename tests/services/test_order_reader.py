@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.services.container import Services
 from bot.services.lagging import LagKind
-from bot.services.orders import OrderFilter, OrderNotFound
+from bot.services.listing_totals import KEPT, ListingTotals
+from bot.services.orders import OrderFilter, OrderNotFound, OrderReader
+from storage.models import OrderStatus
 from tests.support import FixedClock, order_row, seed_orders
 
 REP = "U0REP0001"
@@ -110,3 +113,57 @@ async def test_page_past_the_end_is_empty_but_still_counts(services: Services, t
 
     assert (page.items, page.total) == ([], 3)
     assert (nobody.items, nobody.total) == ([], 0)
+
+
+async def test_large_totals_are_reused_for_a_few_seconds_but_rows_and_last_pages_are_fresh(
+    services: Services, tmp_path: Path, clock: FixedClock
+):
+    rows = [order_row(order_id=f"L{n}", owner=REP, promised_date="2026-11-01") for n in range(5)]
+    await seed_orders(services, tmp_path, rows)
+    totals = ListingTotals(clock, fresh_for=timedelta(seconds=15), cached_from=3)
+    reader = OrderReader(services.sessions, services.cards, clock, UTC, totals=totals)
+    mine = OrderFilter(owner=REP)
+    counted = await reader.page(mine, offset=0, limit=2)
+
+    await services.actions.close("L0", OrderStatus.FILLED, None, actor=REP, expected_version=None)
+    clock.advance(seconds=14)
+    remembered = await reader.page(mine, offset=0, limit=2)
+    last = await reader.page(mine, offset=2, limit=2)
+    clock.advance(seconds=1)
+    recounted = await reader.page(mine, offset=0, limit=2)
+
+    assert (counted.total, counted.next_offset) == (5, 2)
+    assert [s.order.external_id for s in remembered.items] == ["L1", "L2"]  # rows are fresh
+    assert (remembered.total, remembered.next_offset) == (5, 2)  # the total is 14 s old
+    assert ([s.order.external_id for s in last.items], last.total, last.next_offset) == (
+        ["L3", "L4"],
+        4,
+        None,
+    )  # the last page knows the exact total
+    assert recounted.total == 4
+
+
+async def test_small_totals_are_always_counted(
+    services: Services, tmp_path: Path, clock: FixedClock
+):
+    rows = [order_row(order_id=f"S{n}", owner=REP, promised_date="2026-11-01") for n in range(3)]
+    await seed_orders(services, tmp_path, rows)
+    reader = OrderReader(
+        services.sessions, services.cards, clock, UTC, totals=ListingTotals(clock, cached_from=10)
+    )
+    before = await reader.page(OrderFilter(owner=REP), offset=0, limit=1)
+
+    await services.actions.close("S0", OrderStatus.FILLED, None, actor=REP, expected_version=None)
+    after = await reader.page(OrderFilter(owner=REP), offset=0, limit=1)
+
+    assert (before.total, after.total) == (3, 2)
+
+
+def test_listing_totals_forget_the_oldest_listing_beyond_their_capacity(clock: FixedClock):
+    totals = ListingTotals(clock, cached_from=1)
+    for n in range(KEPT + 1):
+        totals.counted(("listing", n), 100 + n)
+
+    assert totals.recent(("listing", 0)) is None
+    assert totals.recent(("listing", 1)) == 101
+    assert totals.recent(("listing", KEPT)) == 100 + KEPT
