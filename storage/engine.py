@@ -32,8 +32,15 @@ def normalise_url(raw: str) -> URL:
     return url.set(drivername=_ASYNC_DRIVERS[backend])
 
 
-def create_engine(raw_url: str, *, schema: str | None = None, **kwargs: Any) -> AsyncEngine:
-    """Build the async engine; `schema` pins PostgreSQL's search_path (tests use one per run)."""
+def create_engine(
+    raw_url: str,
+    *,
+    schema: str | None = None,
+    application_name: str | None = None,
+    **kwargs: Any,
+) -> AsyncEngine:
+    """Build the async engine; `schema` pins PostgreSQL's search_path (tests use one per run),
+    `application_name` names its connections in pg_stat_activity."""
     url = normalise_url(raw_url)
     if url.get_backend_name() == "sqlite":
         # Every session ends its transaction (commit or rollback on close), so the pool's own
@@ -42,9 +49,10 @@ def create_engine(raw_url: str, *, schema: str | None = None, **kwargs: Any) -> 
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine.sync_engine, "connect", sqlite_pragmas)
         return engine
-    connect_args: dict[str, Any] = {}
-    if schema:
-        connect_args["server_settings"] = {"search_path": schema}
+    settings = {"search_path": schema} if schema else {}
+    if application_name:
+        settings["application_name"] = application_name
+    connect_args: dict[str, Any] = {"server_settings": settings} if settings else {}
     kwargs.setdefault("pool_pre_ping", True)
     return create_async_engine(url, connect_args=connect_args, **kwargs)
 

@@ -31,6 +31,7 @@ from storage.card_reads import CardReads, card_reads_for
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import utcnow
+from storage.reads import read_sessions_for
 
 Clock = Callable[[], datetime]
 
@@ -67,6 +68,7 @@ class Services:
         await self.home.figures.settle()  # a refresh in flight finishes before the engine goes
         await self.sync.close()
         await self.cards.close()
+        await self.orders.close()
         await self.engine.dispose()
 
 
@@ -94,7 +96,8 @@ def build_services(
     roles = roles or RoleBook()
     teams = TeamChannels(dict(team_channels or {}))
     feedback = FeedbackService(sessions, clock, zone, roles)
-    orders = OrderReader(sessions, cards, clock, zone, rules or LagRules())
+    reads = read_sessions_for(engine, sessions, database_url, schema)
+    orders = OrderReader(sessions, cards, clock, zone, rules or LagRules(), reads=reads)
     actions = OrderActions(sessions, clock, zone, roles)
     sync = SyncService(
         sessions,

@@ -17,6 +17,7 @@ from storage import lookups
 from storage.card_reads import CardQuery, CardReads
 from storage.lookups import OrderFilter as OrderFilter  # re-exported for listeners
 from storage.models import EventKind, Order, OrderEvent, OrderStatus
+from storage.reads import ReadSessions
 
 NOTE_KINDS = (EventKind.NOTE_ADDED.value, EventKind.CONTACT_LOGGED.value)
 SUGGESTIONS = 5
@@ -89,13 +90,18 @@ class OrderReader:
         zone: tzinfo,
         rules: LagRules | None = None,
         totals: ListingTotals | None = None,
+        reads: ReadSessions | None = None,
     ) -> None:
         self._sessions = sessions
+        self._reads = reads or ReadSessions(sessions)
         self._cards = cards
         self._clock = clock
         self.zone = zone
         self._rules = rules or LagRules()
         self._totals = totals or ListingTotals(clock)
+
+    async def close(self) -> None:
+        await self._reads.close()
 
     def today(self) -> date:
         return self._clock().astimezone(self.zone).date()
@@ -118,10 +124,14 @@ class OrderReader:
     async def page(self, where: OrderFilter, offset: int = 0, limit: int = 10) -> OrderPage:
         """Open orders matching `where`, most overdue first."""
         recent = self._totals.recent(where)
-        async with self._sessions() as session:
+
+        async def read(session: AsyncSession) -> lookups.OpenOrders:
             found = await lookups.open_orders(session, where, offset, limit, count=recent is None)
             if not found.orders and found.total is None:  # past the end: say exactly how far
                 found = await lookups.open_orders(session, where, offset, limit)
+            return found
+
+        found = await self._reads.run(read)
         if found.total is not None:
             self._totals.counted(where, found.total)
         shown = offset + len(found.orders)

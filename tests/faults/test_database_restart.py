@@ -2,11 +2,13 @@
 
 The shared test server must stay up for other runs, so a restart is what the bot sees of one:
 every connection it holds is terminated (pg_terminate_backend) between two requests. The
-engine's pool pings before reuse and the card reads' own pool retries once on a dead connection.
+engine's pool pings before reuse; the card reads' pool and the listings' read engine (no
+pre-ping) retry once on a dead connection.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -17,7 +19,7 @@ from sqlalchemy import event, text
 
 from bot import ids
 from bot.services.container import Services, build_services
-from storage import card_reads
+from storage import card_reads, reads
 from storage.alert_models import AlertStatus
 from storage.engine import create_engine
 from tests.alert_support import run_alert_job
@@ -27,6 +29,7 @@ from tests.fakes.slack_api import FakeSlack
 from tests.harness import running_bot
 from tests.jobs.test_alerts import alerts_of, thread_lines
 from tests.support import FixedClock, configure_roles_and_teams, order_row, seed_orders
+from tests.test_lookup import command
 from tests.test_order_card_actions import REP, card, eta_state, events, open_modal, submit
 
 
@@ -36,6 +39,7 @@ class Restartable:
     def __init__(self, database: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch):
         self.name = f"backlog-faults-{uuid.uuid4().hex[:8]}"
         monkeypatch.setattr(card_reads, "APPLICATION_NAME", f"{self.name} card reads")
+        monkeypatch.setattr(reads, "APPLICATION_NAME", f"{self.name} reads")
         self.services = build_services(POSTGRES_URL, clock=clock, schema=database.schema)
         event.listen(self.services.engine.sync_engine, "do_connect", self._named)
 
@@ -44,14 +48,19 @@ class Restartable:
 
     async def restart(self) -> int:
         """Terminate every connection of these services; how many there were."""
+        return len(await self.restart_naming())
+
+    async def restart_naming(self) -> list[str]:
+        """Terminate every connection of these services; their application names."""
         admin = create_engine(POSTGRES_URL)
-        query = text(
-            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000))"
-            " FROM pg_stat_activity WHERE application_name LIKE :name"
+        query = text(  # only these services' connections, chosen before any is cut
+            "WITH ours AS MATERIALIZED (SELECT pid, application_name FROM pg_stat_activity"
+            " WHERE application_name LIKE :name)"
+            " SELECT application_name FROM ours WHERE pg_terminate_backend(pid, 5000)"
         )
         try:
             async with admin.connect() as conn:
-                return int(await conn.scalar(query, {"name": f"{self.name}%"}) or 0)
+                return list((await conn.scalars(query, {"name": f"{self.name}%"})).all())
         finally:
             await admin.dispose()
 
@@ -84,12 +93,18 @@ async def test_postgres_restart_between_requests_is_survived_without_a_human(
         answer = await submit(bot, slack_requests, view, eta_state("2026-11-27"))
         cut_before_command = await restartable.restart()
         looked_up = await card(bot, slack_requests)
+        listed_before = await command(bot, slack_requests, "mine", user=REP)
+        cut_before_listing = await restartable.restart_naming()
+        listed_after = await command(bot, slack_requests, "mine", user=REP)
         cut_before_job = await restartable.restart()
         clock.advance(days=4)  # 2026-11-28: overdue again, past the new ETA
         await run_alert_job(services, fake_slack)
 
     assert cut_before_save >= 2  # the engine's pool and the card reads' pool
     assert cut_before_command >= 1 and cut_before_job >= 1
+    assert f"{restartable.name} reads" in cut_before_listing  # the listings' own engine
+    assert listed_after["text"] == listed_before["text"]
+    assert "SO-1001" in json.dumps(listed_after["blocks"])
     assert answer == {}
     assert len(await events(services, "eta_changed")) == 1
     assert "2026-11-27" in looked_up["text"]
