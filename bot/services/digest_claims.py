@@ -2,7 +2,7 @@
 
 The scheduler in every bot process fires every slot; each asks for the claim and only the one
 whose insert lands posts. A process that dies after claiming leaves the claim "claimed": once it
-is older than LEASE, another process (or the restarted one) takes it over, as long as the slot
+is older than the lease (DIGEST_LEASE_SECONDS, LEASE by default), another process (or the restarted one) takes it over, as long as the slot
 is still within the subscription's grace period. After a successful post the claim is "posted"
 and nobody posts that slot again.
 """
@@ -20,7 +20,8 @@ from bot.services.claims import ClaimBook, Held
 from storage import digest_queries
 from storage.digest_models import RunStatus
 
-# Longer than a digest takes to build and post (including 429 waits), shorter than any grace.
+# The default lease: longer than one message of a digest takes to post (each posted message
+# renews it, a 429 wait included), shorter than most graces.
 LEASE = timedelta(minutes=5)
 
 
@@ -42,13 +43,15 @@ class DigestClaims:
         sessions: async_sessionmaker[AsyncSession],
         clock: Callable[[], datetime],
         owner: str | None = None,
+        lease: timedelta = LEASE,
     ) -> None:
         self._clock = clock
         self._sessions = sessions
         self._book = ClaimBook(
-            sessions, clock, digest_queries.RUNS, digest_queries.SLOT_KEY, LEASE, owner
+            sessions, clock, digest_queries.RUNS, digest_queries.SLOT_KEY, lease, owner
         )
         self.owner = self._book.owner
+        self.lease = lease
 
     async def claim(
         self, subscription_id: int, slot_key: str, scheduled_at: datetime, grace: timedelta

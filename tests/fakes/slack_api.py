@@ -7,8 +7,8 @@ import contextlib
 import copy
 import socket
 import struct
-from collections import defaultdict, deque
-from dataclasses import dataclass
+from collections import Counter, defaultdict, deque
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
@@ -39,6 +39,28 @@ class Call:
     headers: dict[str, str]
     path: str = ""
     peer: str = ""  # the client's host:port: calls on one kept-alive connection share it
+    # The client hung up while the call was held (see FakeSlack.hold): Slack never took it.
+    dropped: bool = False
+
+
+@dataclass
+class Hold:
+    """A call the fake keeps unanswered until released: a request still on its way to Slack."""
+
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+    settled: asyncio.Event = field(default_factory=asyncio.Event)  # answered or dropped
+    call: Call | None = None
+
+    async def wait(self) -> Call:
+        """The held call, once it has come in."""
+        await self.arrived.wait()
+        assert self.call is not None
+        return self.call
+
+    def release(self) -> None:
+        """Let the call through: answered as usual, or dropped if its client has gone."""
+        self.released.set()
 
 
 @dataclass(frozen=True)
@@ -69,6 +91,8 @@ class FakeSlack:
         self._answers = DefaultAnswers(team_id, team_domain, samples_dir)
         self._faults: defaultdict[str, deque[_Fault]] = defaultdict(deque)
         self._overrides: dict[str, dict[str, Any]] = {}
+        self._counts: Counter[str] = Counter()  # calls to each method so far
+        self._holds: dict[tuple[str, int], Hold] = {}  # (method, ordinal of the call)
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
         self._stopping = asyncio.Event()
@@ -140,11 +164,15 @@ class FakeSlack:
         return calls[-1]
 
     def reset(self) -> None:
-        """Forget calls, warnings, queued failures and response overrides."""
+        """Forget calls, warnings, queued failures, holds and response overrides."""
         self.calls.clear()
         self.warnings.clear()
         self._faults.clear()
         self._overrides.clear()
+        self._counts.clear()
+        for hold in self._holds.values():
+            hold.release()
+        self._holds.clear()
 
     # --- what tests arrange ----------------------------------------------------------
 
@@ -168,6 +196,16 @@ class FakeSlack:
         """Drop the connection of the next `times` calls without answering (a TCP reset)."""
         self._queue(method, _Fault("reset"), times)
 
+    def hold(self, method: str, nth: int = 1) -> Hold:
+        """Keep the `nth` call to `method` from now on (1: the next) unanswered until released.
+
+        A client that hangs up meanwhile (a killed process) never gets an answer, and the call
+        is marked `dropped`: Slack did not take it. Stopping the fake releases every hold.
+        """
+        hold = Hold()
+        self._holds[(method, self._counts[method] + nth)] = hold
+        return hold
+
     def set_response(self, method: str, payload: dict[str, Any]) -> None:
         """Answer every successful call to `method` with `payload` (ok defaults to true)."""
         self._overrides[method] = {"ok": True, **payload}
@@ -180,7 +218,12 @@ class FakeSlack:
     async def _handle_api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         args, bad_json = await _read_args(request)
-        self.calls.append(Call(method, args, dict(request.headers), request.path, _peer(request)))
+        call = Call(method, args, dict(request.headers), request.path, _peer(request))
+        self.calls.append(call)
+        self._counts[method] += 1
+        hold = self._holds.pop((method, self._counts[method]), None)
+        if hold is not None and not await self._held(hold, call, request):
+            return _json(Rejection("request_dropped").body())  # nobody is there to read it
         fault = await self._take_fault(method, request)
         if fault is not None:
             return fault
@@ -206,6 +249,22 @@ class FakeSlack:
         if rejection is not None:
             return _json(rejection.body(), status=400)
         return _json({"ok": True})
+
+    async def _held(self, hold: Hold, call: Call, request: web.Request) -> bool:
+        """Wait for the release (or the fake's stop); False if the client has gone meanwhile."""
+        hold.call = call
+        hold.arrived.set()
+        released = asyncio.ensure_future(hold.released.wait())
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        try:
+            await asyncio.wait([released, stopping], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            released.cancel()
+            stopping.cancel()
+        # aiohttp drops the transport once the peer's socket closes (a killed process's does).
+        call.dropped = request.transport is None or request.transport.is_closing()
+        hold.settled.set()
+        return not call.dropped
 
     async def _take_fault(self, method: str, request: web.Request) -> web.Response | None:
         queue = self._faults.get(method)

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.digest_claims import LEASE, Claim, DigestClaims
+from bot.services.digest_claims import Claim, DigestClaims
 from bot.services.digests.composer import DigestComposer
 from bot.services.digests.content import DigestContent, snapshot_from_json, snapshot_json
 from bot.services.digests.spec import DigestSpec
@@ -102,7 +102,7 @@ class DigestDeliveries:
         claim = None
         if not test:
             key = f"manual-{self._clock():%Y-%m-%dT%H:%M:%S}"
-            claim = await self.claims.claim(subscription_id, key, self._clock(), LEASE)
+            claim = await self.claims.claim(subscription_id, key, self._clock(), self.claims.lease)
             if claim is None:
                 return None
         content = await self._compose(subscription, subscription.max_rows)
@@ -155,7 +155,7 @@ class DigestDeliveries:
         """Slots whose claim holder stopped before posting, still within their grace."""
         now = self._clock()
         async with self._sessions() as session:
-            rows = await digest_queries.abandoned_claims(session, now - LEASE)
+            rows = await digest_queries.abandoned_claims(session, now - self.claims.lease)
         return [
             (row.subscription_id, row.slot_key, row.scheduled_at)
             for row in rows
