@@ -400,7 +400,7 @@ async def test_fake_slack_hold_drops_a_call_whose_client_hung_up(fake_slack: Fak
     held = await asyncio.wait_for(hold.wait(), 5)
     writer.close()  # the process died: its socket closes with the request unanswered
     await writer.wait_closed()
-    await asyncio.sleep(0.2)  # the fake's side of loopback sees the close
+    await asyncio.wait_for(hold.hung_up.wait(), 5)
     hold.release()
     await asyncio.wait_for(hold.settled.wait(), 5)
 

@@ -49,6 +49,7 @@ class Hold:
 
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
     released: asyncio.Event = field(default_factory=asyncio.Event)
+    hung_up: asyncio.Event = field(default_factory=asyncio.Event)  # the client went away
     settled: asyncio.Event = field(default_factory=asyncio.Event)  # answered or dropped
     call: Call | None = None
 
@@ -254,15 +255,17 @@ class FakeSlack:
         """Wait for the release (or the fake's stop); False if the client has gone meanwhile."""
         hold.call = call
         hold.arrived.set()
-        released = asyncio.ensure_future(hold.released.wait())
-        stopping = asyncio.ensure_future(self._stopping.wait())
+        waits = [
+            asyncio.ensure_future(hold.released.wait()),
+            asyncio.ensure_future(self._stopping.wait()),
+            asyncio.ensure_future(_hang_up(request, hold.hung_up)),
+        ]
         try:
-            await asyncio.wait([released, stopping], return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(waits[:2], return_when=asyncio.FIRST_COMPLETED)
         finally:
-            released.cancel()
-            stopping.cancel()
-        # aiohttp drops the transport once the peer's socket closes (a killed process's does).
-        call.dropped = request.transport is None or request.transport.is_closing()
+            for wait in waits:
+                wait.cancel()
+        call.dropped = _gone(request)
         hold.settled.set()
         return not call.dropped
 
@@ -313,6 +316,18 @@ async def _read_args(request: web.Request) -> tuple[dict[str, Any], Rejection | 
         form = await request.post()
         args.update({k: v for k, v in form.items() if isinstance(v, str)})
     return args, decode_json_args(args)
+
+
+def _gone(request: web.Request) -> bool:
+    # aiohttp lets go of the transport once the peer's socket closes (a killed process's does).
+    return request.transport is None or request.transport.is_closing()
+
+
+async def _hang_up(request: web.Request, hung_up: asyncio.Event) -> None:
+    """Set `hung_up` once the client of `request` has gone (aiohttp has no callback for it)."""
+    while not _gone(request):
+        await asyncio.sleep(0.01)
+    hung_up.set()
 
 
 def _reset(request: web.Request) -> None:
