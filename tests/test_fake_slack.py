@@ -181,6 +181,7 @@ async def test_fake_slack_fail_next_answers_error_once(fake_slack: FakeSlack) ->
     assert error.response["error"] == "not_in_channel"
     assert error.response.status_code == 200
     assert retried["ok"] is True
+    assert [call.refused for call in fake_slack.calls] == [True, False]
 
 
 async def test_fake_slack_rate_limit_is_retried_by_slack_sdk_handler(fake_slack: FakeSlack) -> None:
@@ -202,6 +203,7 @@ async def test_fake_slack_rate_limit_without_handler_raises_429(fake_slack: Fake
     assert error.response.status_code == 429
     assert error.response.headers["Retry-After"] == "7"
     assert error.response["error"] == "ratelimited"
+    assert [call.refused for call in fake_slack.calls] == [True]
 
 
 async def test_fake_slack_slow_answer_times_out_the_client(fake_slack: FakeSlack) -> None:
@@ -382,7 +384,7 @@ async def test_fake_slack_hold_keeps_the_nth_call_unanswered_until_released(
     answer = await asyncio.wait_for(second, 5)
 
     assert (first["ok"], waiting, answer["ok"]) == (True, True, True)
-    assert (held.args["text"], held.dropped) == ("second", False)
+    assert (held.args["text"], held.dropped, held.refused) == ("second", False, False)
 
 
 async def test_fake_slack_hold_drops_a_call_whose_client_hung_up(fake_slack: FakeSlack) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import json
 import socket
 import struct
 from collections import Counter, defaultdict, deque
@@ -41,6 +42,7 @@ class Call:
     peer: str = ""  # the client's host:port: calls on one kept-alive connection share it
     # The client hung up while the call was held (see FakeSlack.hold): Slack never took it.
     dropped: bool = False
+    refused: bool = False  # answered with an error (ok false, a 429 or an HTTP error)
 
 
 @dataclass
@@ -225,6 +227,13 @@ class FakeSlack:
         hold = self._holds.pop((method, self._counts[method]), None)
         if hold is not None and not await self._held(hold, call, request):
             return _json(Rejection("request_dropped").body())  # nobody is there to read it
+        response = await self._answer_api(method, args, bad_json, request)
+        call.refused = _refused(response)
+        return response
+
+    async def _answer_api(
+        self, method: str, args: dict[str, Any], bad_json: Rejection | None, request: web.Request
+    ) -> web.Response:
         fault = await self._take_fault(method, request)
         if fault is not None:
             return fault
@@ -318,6 +327,14 @@ async def _read_args(request: web.Request) -> tuple[dict[str, Any], Rejection | 
     return args, decode_json_args(args)
 
 
+def _refused(response: web.Response) -> bool:
+    """Whether the answer says no: an HTTP error, or a body whose `ok` is not true."""
+    if response.status != 200 or not isinstance(response.body, bytes):
+        return True
+    body = json.loads(response.body)
+    return not (isinstance(body, dict) and body.get("ok") is True)
+
+
 def _gone(request: web.Request) -> bool:
     # aiohttp lets go of the transport once the peer's socket closes (a killed process's does).
     return request.transport is None or request.transport.is_closing()
@@ -325,7 +342,7 @@ def _gone(request: web.Request) -> bool:
 
 async def _hang_up(request: web.Request, hung_up: asyncio.Event) -> None:
     """Set `hung_up` once the client of `request` has gone (aiohttp has no callback for it)."""
-    while not _gone(request):
+    while not _gone(request):  # noqa: ASYNC110 - nothing to wait on but the transport itself
         await asyncio.sleep(0.01)
     hung_up.set()
 

@@ -19,7 +19,7 @@ from sqlmodel import col
 from bot import ids
 from bot.services.container import Services
 from storage.digest_models import DigestRun, DigestSubscription, RunStatus
-from tests.digest_support import add_orders, add_subscription, main_posts, order_values, posts_to
+from tests.digest_support import add_orders, add_subscription, order_values, posts_to
 from tests.fakes.slack_api import Call, FakeSlack
 
 LAGGING = 60  # a digest of that many rows is a main message and three or four thread parts
@@ -116,8 +116,9 @@ class Thread:
 
 
 def thread_in(fake: FakeSlack, channel: str) -> Thread:
-    """The digest in `channel`; AssertionError unless exactly one main message was posted."""
-    mains = main_posts(fake, channel)
+    """The digest in `channel` as people see it (what Slack took, not what it refused or
+    never got); AssertionError unless exactly one main message was posted."""
+    posted = [call for call in posts_to(fake, channel) if not call.refused]
+    mains = [call for call in posted if not call.args.get("thread_ts")]
     assert len(mains) == 1, [call.args["text"] for call in mains]
-    replies = [call for call in posts_to(fake, channel) if call.args.get("thread_ts")]
-    return Thread(mains[0], replies)
+    return Thread(mains[0], [call for call in posted if call.args.get("thread_ts")])

@@ -64,6 +64,14 @@ class BotProcess:
         async with asyncio.timeout(STOP_SECONDS):
             await self.process.wait()
 
+    def freeze(self) -> None:
+        """SIGSTOP: the process stands still (a paused VM or container) until thawed."""
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        """SIGCONT: a frozen process goes on from where it stood."""
+        os.kill(self.process.pid, signal.SIGCONT)
+
     async def stop(self) -> int:
         """SIGTERM, then wait for a clean exit."""
         if self.process.returncode is None:
