@@ -60,7 +60,10 @@ async def serve(settings: Settings, host: str, port: int) -> None:
             if services.sync.configured:
                 job = SyncJob(services.sync, app.client, services.roles)
                 schedule_sync(scheduler, job, settings.upstream_interval_minutes, services.clock())
-            await DigestJobs(services, app.client, scheduler, settings.timezone).start()
+            digests = DigestJobs(
+                services, app.client, scheduler, settings.timezone, settings.digest_sweep_seconds
+            )
+            await digests.start()
             if settings.socket_mode:
                 await _serve_socket_mode(app, settings)
             else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     # How often each process looks for new alerts; tests of several processes shorten it.
     alert_interval_seconds: int = Field(default=60, ge=1, le=3600, alias="ALERT_INTERVAL_SECONDS")
+    # A digest claim not renewed for this long is taken over (every posted message renews it);
+    # tests that kill a process shorten it. It must outlast one Slack call (checked below).
+    digest_lease_seconds: int = Field(default=300, ge=2, le=3600, alias="DIGEST_LEASE_SECONDS")
+    # How often each process looks for digest changes made elsewhere and abandoned claims.
+    digest_sweep_seconds: int = Field(default=60, ge=1, le=3600, alias="DIGEST_SWEEP_SECONDS")
     backlog_admins: SlackIds = Field(default=frozenset(), alias="BACKLOG_ADMINS")
     backlog_reps: SlackIds = Field(default=frozenset(), alias="BACKLOG_REPS")
     backlog_viewers: SlackIds = Field(default=frozenset(), alias="BACKLOG_VIEWERS")
@@ -133,6 +138,17 @@ class Settings(BaseSettings):
             )
         return self
 
+    @model_validator(mode="after")
+    def _lease_outlasts_a_call(self) -> Settings:
+        # A shorter lease would hand a digest to a second process while the first still
+        # waits for Slack's answer to one message, and both would post the rest.
+        if self.digest_lease_seconds <= self.slack_timeout_seconds:
+            raise ValueError(
+                f"DIGEST_LEASE_SECONDS ({self.digest_lease_seconds}) must be longer than"
+                f" SLACK_TIMEOUT_SECONDS ({self.slack_timeout_seconds})"
+            )
+        return self
+
     @field_validator("upstream_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
@@ -187,6 +203,10 @@ class Settings(BaseSettings):
     def _trailing_slash(cls, value: str) -> str:
         # slack_sdk joins base_url and method name by plain concatenation.
         return value if value.endswith("/") else value + "/"
+
+    @property
+    def digest_lease(self) -> timedelta:
+        return timedelta(seconds=self.digest_lease_seconds)
 
     @property
     def timezone(self) -> ZoneInfo:

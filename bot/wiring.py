@@ -13,7 +13,7 @@ from bot.settings import Settings
 
 def services_from(settings: Settings) -> Services:
     """The service layer on DATABASE_URL, with the configured zone, roles, team channels,
-    holidays, upstream sync and helpdesk webhook."""
+    holidays, upstream sync, helpdesk webhook and digest lease."""
     return build_services(
         settings.database_url,
         schema=settings.database_schema,
@@ -23,6 +23,7 @@ def services_from(settings: Settings) -> Services:
         helpdesk=helpdesk_from(settings),
         upstream=upstream_from(settings),
         rules=settings.lag_rules,
+        digest_lease=settings.digest_lease,
     )
 
 

@@ -42,8 +42,9 @@ async def reclaim_abandoned(
     owner: str,
     now: datetime,
     abandoned_before: datetime,
-) -> int | None:
-    """Take over the claim matching `key` if its holder claimed it before the cutoff."""
+) -> tuple[int, int] | None:
+    """Take over the claim matching `key` if its holder claimed it before the cutoff;
+    (claim id, attempt number) when taken."""
     statement = (
         update(table)
         .where(
@@ -52,19 +53,30 @@ async def reclaim_abandoned(
             table.c.claimed_at < abandoned_before,
         )
         .values(claimed_by=owner, claimed_at=now, attempts=table.c.attempts + 1)
-        .returning(table.c.id)
+        .returning(table.c.id, table.c.attempts)
     )
-    claim_id: int | None = (await session.execute(statement)).scalar_one_or_none()
-    return claim_id
+    row = (await session.execute(statement)).one_or_none()
+    return None if row is None else (int(row.id), int(row.attempts))
 
 
 async def update_held(
-    session: AsyncSession, table: Table, claim_id: int, owner: str, values: Mapping[str, Any]
+    session: AsyncSession,
+    table: Table,
+    claim_id: int,
+    owner: str,
+    attempt: int,
+    values: Mapping[str, Any],
 ) -> bool:
-    """Write `values` (progress or outcome), only if `owner` still holds the claim."""
+    """Write `values` (progress or outcome), only if `owner` still holds the claim with
+    `attempt`: a takeover by the same process (its next job run) is a takeover too."""
     statement = (
         update(table)
-        .where(table.c.id == claim_id, table.c.claimed_by == owner, table.c.status == CLAIMED)
+        .where(
+            table.c.id == claim_id,
+            table.c.claimed_by == owner,
+            table.c.attempts == attempt,
+            table.c.status == CLAIMED,
+        )
         .values(**values)
     )
     result: CursorResult[Any] = await session.execute(statement)  # type: ignore[assignment]

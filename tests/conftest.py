@@ -147,3 +147,27 @@ async def services(database: Database, clock: FixedClock) -> AsyncIterator[Servi
             )
     yield built
     await built.close()
+
+
+@pytest.fixture
+async def empty_schema() -> AsyncIterator[Database]:
+    """A PostgreSQL schema no migration has touched, dropped afterwards (tests of several
+    real processes: they migrate it themselves)."""
+    if _PG_PROBLEM:
+        pytest.skip(_PG_PROBLEM)
+    schema = f"test_scale_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_URL)
+    async with admin.begin() as conn:
+        await conn.execute(text(f"CREATE SCHEMA {schema}"))
+    yield Database("postgresql", POSTGRES_URL, schema)
+    async with admin.begin() as conn:
+        await conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    await admin.dispose()
+
+
+@pytest.fixture
+async def reader(empty_schema: Database) -> AsyncIterator[Services]:
+    """The test's own view of the database the processes share (not migrated by itself)."""
+    services = build_services(empty_schema.url, schema=empty_schema.schema)
+    yield services
+    await services.close()

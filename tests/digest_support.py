@@ -105,8 +105,10 @@ def slack_client(fake: FakeSlack) -> AsyncWebClient:
 
 
 def posts_to(fake: FakeSlack, channel: str = "C0DIGEST") -> list[Call]:
-    """Successful-looking chat.postMessage calls to `channel`, oldest first."""
-    return [c for c in fake.calls_to("chat.postMessage") if c.args.get("channel") == channel]
+    """Successful-looking chat.postMessage calls to `channel`, oldest first; a call whose
+    client hung up while the fake held it never reached the channel."""
+    calls = fake.calls_to("chat.postMessage")
+    return [c for c in calls if c.args.get("channel") == channel and not c.dropped]
 
 
 def main_posts(fake: FakeSlack, channel: str = "C0DIGEST") -> list[Call]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable
 from typing import Any
@@ -180,6 +181,7 @@ async def test_fake_slack_fail_next_answers_error_once(fake_slack: FakeSlack) ->
     assert error.response["error"] == "not_in_channel"
     assert error.response.status_code == 200
     assert retried["ok"] is True
+    assert [call.refused for call in fake_slack.calls] == [True, False]
 
 
 async def test_fake_slack_rate_limit_is_retried_by_slack_sdk_handler(fake_slack: FakeSlack) -> None:
@@ -201,6 +203,7 @@ async def test_fake_slack_rate_limit_without_handler_raises_429(fake_slack: Fake
     assert error.response.status_code == 429
     assert error.response.headers["Retry-After"] == "7"
     assert error.response["error"] == "ratelimited"
+    assert [call.refused for call in fake_slack.calls] == [True]
 
 
 async def test_fake_slack_slow_answer_times_out_the_client(fake_slack: FakeSlack) -> None:
@@ -365,3 +368,43 @@ async def test_fake_slack_reset_drops_the_connection_without_an_answer(
 
     assert retried["ok"] is True
     assert len(fake_slack.calls_to("chat.postMessage")) == 2
+
+
+async def test_fake_slack_hold_keeps_the_nth_call_unanswered_until_released(
+    fake_slack: FakeSlack,
+) -> None:
+    client = client_for(fake_slack)
+    hold = fake_slack.hold("chat.postMessage", nth=2)
+    first = await client.chat_postMessage(channel="C111", text="first")
+    second = asyncio.create_task(client.chat_postMessage(channel="C111", text="second"))
+
+    held = await asyncio.wait_for(hold.wait(), 5)
+    waiting = not second.done()
+    hold.release()
+    answer = await asyncio.wait_for(second, 5)
+
+    assert (first["ok"], waiting, answer["ok"]) == (True, True, True)
+    assert (held.args["text"], held.dropped, held.refused) == ("second", False, False)
+
+
+async def test_fake_slack_hold_drops_a_call_whose_client_hung_up(fake_slack: FakeSlack) -> None:
+    hold = fake_slack.hold("chat.postMessage")
+    port = int(fake_slack.base_url.split(":")[2].split("/")[0])
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    body = b'{"channel": "C111", "text": "lost"}'
+    writer.write(
+        b"POST /api/chat.postMessage HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Authorization: Bearer xoxb-test\r\nContent-Type: application/json\r\n"
+        b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+    )
+    await writer.drain()
+
+    held = await asyncio.wait_for(hold.wait(), 5)
+    writer.close()  # the process died: its socket closes with the request unanswered
+    await writer.wait_closed()
+    await asyncio.wait_for(hold.hung_up.wait(), 5)
+    hold.release()
+    await asyncio.wait_for(hold.settled.wait(), 5)
+
+    assert (held.args["text"], held.dropped) == ("lost", True)
+    assert await reader.read() == b""  # no answer ever came

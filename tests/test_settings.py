@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from pydantic import ValidationError
@@ -101,6 +101,45 @@ def test_settings_refuse_an_alert_interval_out_of_range(
 ):
     with pytest.raises(ValidationError, match="ALERT_INTERVAL_SECONDS"):
         settings_from(monkeypatch, ALERT_INTERVAL_SECONDS=value)
+
+
+async def test_settings_digest_lease_reaches_the_digest_claims(monkeypatch: pytest.MonkeyPatch):
+    default = settings_from(monkeypatch)
+    settings = settings_from(
+        monkeypatch,
+        DIGEST_LEASE_SECONDS="5",
+        SLACK_TIMEOUT_SECONDS="3",
+        DIGEST_SWEEP_SECONDS="2",
+        DATABASE_URL="sqlite:///:memory:",
+    )
+
+    services = services_from(settings)
+
+    assert (default.digest_lease, default.digest_sweep_seconds) == (timedelta(minutes=5), 60)
+    assert services.digests.deliveries.claims.lease == timedelta(seconds=5)
+    assert settings.digest_sweep_seconds == 2
+    await services.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DIGEST_LEASE_SECONDS", "1"),
+        ("DIGEST_LEASE_SECONDS", "3601"),
+        ("DIGEST_SWEEP_SECONDS", "0"),
+        ("DIGEST_SWEEP_SECONDS", "3601"),
+    ],
+)
+def test_settings_refuse_digest_timings_out_of_range(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+):
+    with pytest.raises(ValidationError, match=name):
+        settings_from(monkeypatch, **{name: value})
+
+
+def test_settings_refuse_a_digest_lease_a_slack_call_outlasts(monkeypatch: pytest.MonkeyPatch):
+    with pytest.raises(ValidationError, match=r"DIGEST_LEASE_SECONDS \(10\) must be longer"):
+        settings_from(monkeypatch, DIGEST_LEASE_SECONDS="10", SLACK_TIMEOUT_SECONDS="10")
 
 
 async def test_settings_with_a_helpdesk_webhook_let_services_send_updates(

@@ -31,6 +31,11 @@ TRANSIENT_ERRORS = frozenset(
     {"ratelimited", "fatal_error", "internal_error", "service_unavailable", "request_timeout"}
 )
 
+# What DigestSender.send answers when the slot was taken over (by another process, or another
+# job run of this one) while this post stood still past the lease: frozen, or waiting on Slack
+# that long. The new holder finishes the digest.
+TAKEN_OVER = "taken_over"
+
 Progress = Callable[[str, int], Awaitable[None]]
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -120,6 +125,10 @@ def heading_for(delivery: Delivery, show_all: bool = True) -> DigestHeading:
     )
 
 
+class _TakenOver(Exception):
+    """Someone else holds the delivery's claim now: this post stops."""
+
+
 class DigestSender:
     """Posts (or skips) one delivery and records how it went; never raises for Slack's answer."""
 
@@ -129,28 +138,42 @@ class DigestSender:
         self.poster = DigestPoster(client)
 
     async def send(self, delivery: Delivery) -> str | None:
-        """None when posted (or skipped); otherwise Slack's error code, already recorded."""
+        """None when posted (or skipped); otherwise Slack's error code, already recorded, or
+        TAKEN_OVER."""
         if delivery.skip:
-            await self._deliveries.delivered(delivery, None)
-            return None
+            return (
+                None if await self._deliveries.delivered(delivery, None) else self._lost(delivery)
+            )
         messages = build_digest(delivery.content, heading_for(delivery), self._zone)
 
         async def progress(parent: str, posted: int) -> None:
-            await self._deliveries.progress(delivery, parent, posted)
+            # Without the claim, every further message would repeat the new holder's.
+            if not await self._deliveries.progress(delivery, parent, posted):
+                raise _TakenOver
 
         try:
             ts = await self.poster.post(
                 delivery.subscription.channel_id, messages, thread_ts=delivery.message_ts,
                 already=delivery.parts_posted, progress=progress,
             )  # fmt: skip
+        except _TakenOver:
+            return self._lost(delivery)
         except SlackApiError as exc:
             return await self._refused(delivery, exc)
         except (aiohttp.ClientError, TimeoutError) as exc:
             await self._deliveries.interrupted(delivery, f"unreachable: {type(exc).__name__}")
             log.warning("digest %s: Slack unreachable (%s)", delivery.subscription.id, exc)
             return "unreachable"
-        await self._deliveries.delivered(delivery, ts)
-        return None
+        return None if await self._deliveries.delivered(delivery, ts) else self._lost(delivery)
+
+    def _lost(self, delivery: Delivery) -> str:
+        claim = delivery.claim
+        log.warning(
+            "digest %s slot %s: taken over while this post stood still past the lease;"
+            " leaving the rest to the new holder",
+            delivery.subscription.id, claim.slot_key if claim else None,
+        )  # fmt: skip
+        return TAKEN_OVER
 
     async def _refused(self, delivery: Delivery, exc: SlackApiError) -> str:
         error = slack_error(exc)

@@ -36,11 +36,13 @@ class DigestJobs:
         client: AsyncWebClient,
         scheduler: AsyncIOScheduler | None = None,
         zone: tzinfo | None = None,
+        sweep_seconds: int = SWEEP_SECONDS,
     ) -> None:
         self._deliveries = services.digests.deliveries
         self._subscriptions = services.digests.subscriptions
         self._clock = services.clock
         self._scheduler = scheduler
+        self._sweep_seconds = sweep_seconds
         self.sender = DigestSender(self._deliveries, client, zone or services.orders.zone)
         self._scheduled: dict[str, tuple[str, str, str, int]] = {}
 
@@ -57,7 +59,7 @@ class DigestJobs:
             next_run_time=datetime.now(UTC),
         )  # fmt: skip
         self._scheduler.add_job(
-            self.sweep, "interval", seconds=SWEEP_SECONDS, id=SWEEP_JOB, replace_existing=True
+            self.sweep, "interval", seconds=self._sweep_seconds, id=SWEEP_JOB, replace_existing=True
         )
 
     async def sweep(self) -> None:

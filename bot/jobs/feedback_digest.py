@@ -33,7 +33,8 @@ class FeedbackDigestJob:
     ) -> None:
         self._services = services
         self._client = client
-        self._claims = claims or DigestClaims(services.sessions, services.clock)
+        # The lagging digest's claims: the same table, owner and lease (DIGEST_LEASE_SECONDS).
+        self._claims = claims or services.digests.deliveries.claims
 
     async def deliver_due(self) -> int:
         """Post every due report this process can claim; how many it posted."""

@@ -93,7 +93,8 @@ class AlertService:
 
     async def release(self, plan: AlertPlan, detail: str) -> bool:
         """Slack said "later": any process (this one too) takes the alert over at its next run."""
-        return await self._book.release(Held(plan.alert_id, True), {"detail": detail})
+        held = Held(plan.alert_id, True, plan.attempts)
+        return await self._book.release(held, {"detail": detail})
 
     async def _take_over_abandoned(self, limit: int) -> list[AlertPlan]:
         async with self._sessions() as session:
@@ -137,7 +138,7 @@ class AlertService:
         return plan_alert(alert, order, event, today, self._teams.channel_for(order))
 
     async def _update(self, plan: AlertPlan, values: Mapping[str, Any]) -> bool:
-        return await self._book.update(Held(plan.alert_id, False), values)
+        return await self._book.update(Held(plan.alert_id, False, plan.attempts), values)
 
 
 def _key(order: Order, kind: AlertKind, transition: str) -> dict[str, Any]:

@@ -28,10 +28,13 @@ def process_identity() -> str:
 
 @dataclass(frozen=True)
 class Held:
-    """This process holds the claim row `claim_id`."""
+    """This process holds the claim row `claim_id`, on its `attempt`-th claim."""
 
     claim_id: int
     takeover: bool  # an earlier holder stopped before finishing
+    # Which claim of the row this is: a later takeover, even by this same process (another
+    # job run of it), makes the earlier holder's writes miss.
+    attempt: int = 1
 
 
 class ClaimBook:
@@ -63,19 +66,20 @@ class ClaimBook:
             claim_id = await claims.insert_claim(session, self._table, self._key_columns, row)
             if claim_id is not None:
                 return Held(claim_id, takeover=False)
-            claim_id = await self._reclaim(session, key, now)
-        return Held(claim_id, takeover=True) if claim_id is not None else None
+            return await self._reclaim(session, key, now)
 
     async def take_over(self, claim_id: int) -> Held | None:
         """Take over claim `claim_id` if it was abandoned; None otherwise."""
         async with self._sessions() as session, session.begin():
-            taken = await self._reclaim(session, {"id": claim_id}, self._clock())
-        return Held(taken, takeover=True) if taken is not None else None
+            return await self._reclaim(session, {"id": claim_id}, self._clock())
 
     async def update(self, held: Held, values: Mapping[str, Any]) -> bool:
-        """Record progress or the outcome; False if this process no longer holds the claim."""
+        """Record progress or the outcome; False if this process no longer holds the claim
+        (or holds it again, on a later attempt)."""
         async with self._sessions() as session, session.begin():
-            return await claims.update_held(session, self._table, held.claim_id, self.owner, values)
+            return await claims.update_held(
+                session, self._table, held.claim_id, self.owner, held.attempt, values
+            )
 
     async def release(self, held: Held, values: Mapping[str, Any]) -> bool:
         """Give the claim up unfinished (Slack said "later"): anyone may take it over now."""
@@ -88,7 +92,8 @@ class ClaimBook:
 
     async def _reclaim(
         self, session: AsyncSession, key: Mapping[str, Any], now: datetime
-    ) -> int | None:
-        return await claims.reclaim_abandoned(
+    ) -> Held | None:
+        taken = await claims.reclaim_abandoned(
             session, self._table, key, self.owner, now, now - self.lease
         )
+        return None if taken is None else Held(taken[0], takeover=True, attempt=taken[1])

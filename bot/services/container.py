@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services.actions import OrderActions
 from bot.services.alerts import AlertService
 from bot.services.customer_updates import CustomerUpdates, HelpdeskOutbox
+from bot.services.digest_claims import LEASE
 from bot.services.digests import Digests, build_digests
 from bot.services.event_receipts import EventReceipts
 from bot.services.feedback.digests import FeedbackDigests
@@ -83,12 +84,14 @@ def build_services(
     upstream: SyncSetup | None = None,
     helpdesk: HelpdeskOutbox | None = None,
     rules: LagRules | None = None,
+    digest_lease: timedelta = LEASE,
 ) -> Services:
     """Wire the services to one database; `zone` decides what "today" is for the rules.
 
     Without `roles` everyone is a rep; without `team_channels` no order gets a thread;
     without `upstream` the sync is off; without `helpdesk` customer updates are drafted for
-    copying only; without `rules` the lag rules' defaults apply (no holidays).
+    copying only; without `rules` the lag rules' defaults apply (no holidays). A digest claim
+    not renewed for `digest_lease` is taken over by another process.
     """
     engine = create_engine(database_url, schema=schema)
     sessions = session_factory(engine)
@@ -133,6 +136,7 @@ def build_services(
             orders.rules,
             threats=feedback.open_cancellation_threats,
             freshness=sync.digest_freshness,
+            lease=digest_lease,
         ),
     )
 

@@ -2,9 +2,11 @@
 
 The scheduler in every bot process fires every slot; each asks for the claim and only the one
 whose insert lands posts. A process that dies after claiming leaves the claim "claimed": once it
-is older than LEASE, another process (or the restarted one) takes it over, as long as the slot
-is still within the subscription's grace period. After a successful post the claim is "posted"
-and nobody posts that slot again.
+is older than the lease (DIGEST_LEASE_SECONDS; LEASE by default), another process (or the
+restarted one) takes it over, as long as the slot is still within the subscription's grace
+period. Every message posted renews the lease; a process that finds its claim taken over stops
+and records nothing. After a successful post the claim is "posted" and nobody posts that slot
+again.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from bot.services.claims import ClaimBook, Held
 from storage import digest_queries
 from storage.digest_models import RunStatus
 
-# Longer than a digest takes to build and post (including 429 waits), shorter than any grace.
+# The default lease: longer than one message of a digest takes to post (each posted message
+# renews it, a 429 wait included), shorter than most graces.
 LEASE = timedelta(minutes=5)
 
 
@@ -32,6 +35,7 @@ class Claim:
     subscription_id: int
     slot_key: str
     takeover: bool  # an earlier holder stopped before posting
+    attempt: int = 1  # the run's attempts when this process claimed it
 
 
 class DigestClaims:
@@ -42,13 +46,15 @@ class DigestClaims:
         sessions: async_sessionmaker[AsyncSession],
         clock: Callable[[], datetime],
         owner: str | None = None,
+        lease: timedelta = LEASE,
     ) -> None:
         self._clock = clock
         self._sessions = sessions
         self._book = ClaimBook(
-            sessions, clock, digest_queries.RUNS, digest_queries.SLOT_KEY, LEASE, owner
+            sessions, clock, digest_queries.RUNS, digest_queries.SLOT_KEY, lease, owner
         )
         self.owner = self._book.owner
+        self.lease = lease
 
     async def claim(
         self, subscription_id: int, slot_key: str, scheduled_at: datetime, grace: timedelta
@@ -60,7 +66,7 @@ class DigestClaims:
         held = await self._book.claim(key, {"scheduled_at": scheduled_at})
         if held is None:
             return None
-        return Claim(held.claim_id, subscription_id, slot_key, takeover=held.takeover)
+        return Claim(held.claim_id, subscription_id, slot_key, held.takeover, held.attempt)
 
     async def posted(
         self, claim: Claim, message_ts: str, listed: Mapping[str, Any] | None = None
@@ -74,6 +80,7 @@ class DigestClaims:
             "posted_at": self._clock(),
             "message_ts": message_ts,
             "listed": dict(listed) if listed is not None else None,
+            "error": None,  # an interrupted attempt's error is history once the slot is out
         }
         return await self._finish(claim, values)
 
@@ -98,5 +105,11 @@ class DigestClaims:
         """Mark the slot failed (Slack refused for good); it is not retried."""
         return await self._finish(claim, {"status": RunStatus.FAILED.value, "error": error})
 
+    async def interrupted(self, claim: Claim, error: str) -> bool:
+        """Note a passing failure on the claim, which stays; the lease is not renewed, so the
+        slot is taken over once it runs out. False if this process no longer held the claim.
+        """
+        return await self._finish(claim, {"error": error})
+
     async def _finish(self, claim: Claim, values: dict[str, object]) -> bool:
-        return await self._book.update(Held(claim.run_id, claim.takeover), values)
+        return await self._book.update(Held(claim.run_id, claim.takeover, claim.attempt), values)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import json
 import socket
 import struct
-from collections import defaultdict, deque
-from dataclasses import dataclass
+from collections import Counter, defaultdict, deque
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
@@ -39,6 +40,30 @@ class Call:
     headers: dict[str, str]
     path: str = ""
     peer: str = ""  # the client's host:port: calls on one kept-alive connection share it
+    # The client hung up while the call was held (see FakeSlack.hold): Slack never took it.
+    dropped: bool = False
+    refused: bool = False  # answered with an error (ok false, a 429 or an HTTP error)
+
+
+@dataclass
+class Hold:
+    """A call the fake keeps unanswered until released: a request still on its way to Slack."""
+
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+    hung_up: asyncio.Event = field(default_factory=asyncio.Event)  # the client went away
+    settled: asyncio.Event = field(default_factory=asyncio.Event)  # answered or dropped
+    call: Call | None = None
+
+    async def wait(self) -> Call:
+        """The held call, once it has come in."""
+        await self.arrived.wait()
+        assert self.call is not None
+        return self.call
+
+    def release(self) -> None:
+        """Let the call through: answered as usual, or dropped if its client has gone."""
+        self.released.set()
 
 
 @dataclass(frozen=True)
@@ -69,6 +94,8 @@ class FakeSlack:
         self._answers = DefaultAnswers(team_id, team_domain, samples_dir)
         self._faults: defaultdict[str, deque[_Fault]] = defaultdict(deque)
         self._overrides: dict[str, dict[str, Any]] = {}
+        self._counts: Counter[str] = Counter()  # calls to each method so far
+        self._holds: dict[tuple[str, int], Hold] = {}  # (method, ordinal of the call)
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
         self._stopping = asyncio.Event()
@@ -140,11 +167,15 @@ class FakeSlack:
         return calls[-1]
 
     def reset(self) -> None:
-        """Forget calls, warnings, queued failures and response overrides."""
+        """Forget calls, warnings, queued failures, holds and response overrides."""
         self.calls.clear()
         self.warnings.clear()
         self._faults.clear()
         self._overrides.clear()
+        self._counts.clear()
+        for hold in self._holds.values():
+            hold.release()
+        self._holds.clear()
 
     # --- what tests arrange ----------------------------------------------------------
 
@@ -168,6 +199,16 @@ class FakeSlack:
         """Drop the connection of the next `times` calls without answering (a TCP reset)."""
         self._queue(method, _Fault("reset"), times)
 
+    def hold(self, method: str, nth: int = 1) -> Hold:
+        """Keep the `nth` call to `method` from now on (1: the next) unanswered until released.
+
+        A client that hangs up meanwhile (a killed process) never gets an answer, and the call
+        is marked `dropped`: Slack did not take it. Stopping the fake releases every hold.
+        """
+        hold = Hold()
+        self._holds[(method, self._counts[method] + nth)] = hold
+        return hold
+
     def set_response(self, method: str, payload: dict[str, Any]) -> None:
         """Answer every successful call to `method` with `payload` (ok defaults to true)."""
         self._overrides[method] = {"ok": True, **payload}
@@ -180,7 +221,19 @@ class FakeSlack:
     async def _handle_api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         args, bad_json = await _read_args(request)
-        self.calls.append(Call(method, args, dict(request.headers), request.path, _peer(request)))
+        call = Call(method, args, dict(request.headers), request.path, _peer(request))
+        self.calls.append(call)
+        self._counts[method] += 1
+        hold = self._holds.pop((method, self._counts[method]), None)
+        if hold is not None and not await self._held(hold, call, request):
+            return _json(Rejection("request_dropped").body())  # nobody is there to read it
+        response = await self._answer_api(method, args, bad_json, request)
+        call.refused = _refused(response)
+        return response
+
+    async def _answer_api(
+        self, method: str, args: dict[str, Any], bad_json: Rejection | None, request: web.Request
+    ) -> web.Response:
         fault = await self._take_fault(method, request)
         if fault is not None:
             return fault
@@ -206,6 +259,24 @@ class FakeSlack:
         if rejection is not None:
             return _json(rejection.body(), status=400)
         return _json({"ok": True})
+
+    async def _held(self, hold: Hold, call: Call, request: web.Request) -> bool:
+        """Wait for the release (or the fake's stop); False if the client has gone meanwhile."""
+        hold.call = call
+        hold.arrived.set()
+        waits = [
+            asyncio.ensure_future(hold.released.wait()),
+            asyncio.ensure_future(self._stopping.wait()),
+            asyncio.ensure_future(_hang_up(request, hold.hung_up)),
+        ]
+        try:
+            await asyncio.wait(waits[:2], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
+        call.dropped = _gone(request)
+        hold.settled.set()
+        return not call.dropped
 
     async def _take_fault(self, method: str, request: web.Request) -> web.Response | None:
         queue = self._faults.get(method)
@@ -254,6 +325,26 @@ async def _read_args(request: web.Request) -> tuple[dict[str, Any], Rejection | 
         form = await request.post()
         args.update({k: v for k, v in form.items() if isinstance(v, str)})
     return args, decode_json_args(args)
+
+
+def _refused(response: web.Response) -> bool:
+    """Whether the answer says no: an HTTP error, or a body whose `ok` is not true."""
+    if response.status != 200 or not isinstance(response.body, bytes):
+        return True
+    body = json.loads(response.body)
+    return not (isinstance(body, dict) and body.get("ok") is True)
+
+
+def _gone(request: web.Request) -> bool:
+    # aiohttp lets go of the transport once the peer's socket closes (a killed process's does).
+    return request.transport is None or request.transport.is_closing()
+
+
+async def _hang_up(request: web.Request, hung_up: asyncio.Event) -> None:
+    """Set `hung_up` once the client of `request` has gone (aiohttp has no callback for it)."""
+    while not _gone(request):  # noqa: ASYNC110 - nothing to wait on but the transport itself
+        await asyncio.sleep(0.01)
+    hung_up.set()
 
 
 def _reset(request: web.Request) -> None:

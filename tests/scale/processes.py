@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import socket
 import sys
@@ -34,6 +35,7 @@ class BotProcess:
     process: asyncio.subprocess.Process
     http: httpx.AsyncClient
     log: Path  # the process's stderr: a file, so a chatty process never blocks on a full pipe
+    killed: bool = False
 
     async def send(self, request: SignedRequest) -> httpx.Response:
         """POST a signed Slack request to this process's /slack/events."""
@@ -55,6 +57,21 @@ class BotProcess:
         """Everything the process wrote to stderr so far."""
         return self.log.read_text("utf-8", errors="replace")
 
+    async def kill(self) -> None:
+        """SIGKILL: the process stops wherever it is, finishing nothing."""
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.killed = True
+        async with asyncio.timeout(STOP_SECONDS):
+            await self.process.wait()
+
+    def freeze(self) -> None:
+        """SIGSTOP: the process stands still (a paused VM or container) until thawed."""
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        """SIGCONT: a frozen process goes on from where it stood."""
+        os.kill(self.process.pid, signal.SIGCONT)
+
     async def stop(self) -> int:
         """SIGTERM, then wait for a clean exit."""
         if self.process.returncode is None:
@@ -65,13 +82,13 @@ class BotProcess:
 
 @asynccontextmanager
 async def bot_processes(
-    count: int, env: dict[str, str], cwd: Path
+    count: int, env: dict[str, str], cwd: Path, first: int = 1
 ) -> AsyncIterator[list[BotProcess]]:
-    """Start `count` bots at the same moment and yield them once every one answers /healthz;
-    on exit stop them all and fail unless each exited 0."""
+    """Start `count` bots at the same moment (named bot-`first` on) and yield them once every
+    one answers /healthz; on exit stop them all and fail unless each exited 0 (or was killed)."""
     bots: list[BotProcess] = []
     async with AsyncExitStack() as stack:
-        for index in range(1, count + 1):
+        for index in range(first, first + count):
             port, log = free_port(), cwd / f"bot-{index}.log"
             with log.open("wb") as stderr:
                 process = await asyncio.create_subprocess_exec(
@@ -90,4 +107,10 @@ async def bot_processes(
         finally:
             codes = await asyncio.gather(*(bot.stop() for bot in bots))
         for bot, code in zip(bots, codes, strict=True):
-            assert code == 0, f"{bot.name} exited {code}:\n{bot.logged()}"
+            assert code == 0 or bot.killed, f"{bot.name} exited {code}:\n{bot.logged()}"
+
+
+def problems(log: str) -> list[str]:
+    """Errors a process logged, each with the lines that follow it (its traceback)."""
+    lines = log.splitlines()
+    return ["\n".join(lines[n : n + 40]) for n, line in enumerate(lines) if " ERROR " in line]

@@ -12,29 +12,27 @@ published once.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
 import httpx
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from bot import ids
-from bot.services.container import Services, build_services
+from bot.services.container import Services
 from storage.alert_models import Alert, AlertKind, AlertStatus
-from storage.engine import create_engine
 from storage.event_models import SlackEventReceipt
 from storage.models import EventKind, Order, OrderEvent
 from tests.cli_support import child_env, run_cli
-from tests.conftest import _PG_PROBLEM, POSTGRES_URL, Database
+from tests.conftest import Database
 from tests.fakes.fixtures import SIGNING_SECRET
 from tests.fakes.signing import SlackRequests
 from tests.fakes.slack_api import Call, FakeSlack
-from tests.scale.processes import BotProcess, bot_processes
+from tests.scale.processes import BotProcess, bot_processes, problems
 from tests.scale.scenario import OrderRun, OrderScenario, opened_views
 from tests.support import order_row, write_csv
 
@@ -47,29 +45,6 @@ OVERDUE = "SO-3999"
 HOME_USER, HOME_EVENT = "U0HOME001", "Ev0SCALE01"
 SETTLE_SECONDS = 30
 QUIET_TICKS = 4  # alert runs per process after the last expected post: time for any double
-
-
-@pytest.fixture
-async def empty_schema() -> AsyncIterator[Database]:
-    """A PostgreSQL schema no migration has touched, dropped afterwards."""
-    if _PG_PROBLEM:
-        pytest.skip(_PG_PROBLEM)
-    schema = f"test_scale_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL)
-    async with admin.begin() as conn:
-        await conn.execute(text(f"CREATE SCHEMA {schema}"))
-    yield Database("postgresql", POSTGRES_URL, schema)
-    async with admin.begin() as conn:
-        await conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    await admin.dispose()
-
-
-@pytest.fixture
-async def reader(empty_schema: Database) -> AsyncIterator[Services]:
-    """The test's own view of the shared database."""
-    services = build_services(empty_schema.url, schema=empty_schema.schema)
-    yield services
-    await services.close()
 
 
 async def seed(env: dict[str, str], folder: Path) -> None:
@@ -143,12 +118,6 @@ async def test_three_processes_write_each_change_once_and_announce_each_alert_on
     assert all(a.status_code == 200 and OVERDUE in a.json()["text"] for a in answers)
     await assert_event_taken_on_once(reader, bots, home, fake_slack)
     assert {bot.name: problems(bot.logged()) for bot in bots} == {bot.name: [] for bot in bots}
-
-
-def problems(log: str) -> list[str]:
-    """Errors a process logged, each with the lines that follow it (its traceback)."""
-    lines = log.splitlines()
-    return ["\n".join(lines[n : n + 40]) for n, line in enumerate(lines) if " ERROR " in line]
 
 
 async def deliver_one_event_everywhere(

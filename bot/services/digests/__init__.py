@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.digest_claims import DigestClaims
+from bot.services.digest_claims import LEASE, DigestClaims
 from bot.services.digests.composer import (
     DigestComposer,
     FreshnessSource,
@@ -38,12 +38,14 @@ def build_digests(
     owner: str | None = None,
     threats: Threats = no_threats,
     freshness: FreshnessSource = no_sync,
+    lease: timedelta = LEASE,
 ) -> Digests:
     """Digest services on one database; `owner` names this process in delivery claims;
     `threats` names the open orders customers threatened to cancel (listed first);
-    `freshness` says how fresh synced orders are (the digest's "orders synced" line)."""
+    `freshness` says how fresh synced orders are (the digest's "orders synced" line); a claim
+    not renewed for `lease` is taken over."""
     composer = DigestComposer(sessions, clock, zone, rules, threats, freshness)
-    claims = DigestClaims(sessions, clock, owner)
+    claims = DigestClaims(sessions, clock, owner, lease)
     return Digests(
         composer,
         DigestDeliveries(sessions, clock, composer, claims),

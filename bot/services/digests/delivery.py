@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.digest_claims import LEASE, Claim, DigestClaims
+from bot.services.digest_claims import Claim, DigestClaims
 from bot.services.digests.composer import DigestComposer
 from bot.services.digests.content import DigestContent, snapshot_from_json, snapshot_json
 from bot.services.digests.spec import DigestSpec
@@ -102,7 +102,7 @@ class DigestDeliveries:
         claim = None
         if not test:
             key = f"manual-{self._clock():%Y-%m-%dT%H:%M:%S}"
-            claim = await self.claims.claim(subscription_id, key, self._clock(), LEASE)
+            claim = await self.claims.claim(subscription_id, key, self._clock(), self.claims.lease)
             if claim is None:
                 return None
         content = await self._compose(subscription, subscription.max_rows)
@@ -118,33 +118,50 @@ class DigestDeliveries:
         limit = subscription.max_rows if rows is None else rows
         return Delivery(None, subscription, await self._compose(subscription, limit))
 
-    async def progress(self, delivery: Delivery, message_ts: str, parts_posted: int) -> None:
-        """Remember how far posting got, so a takeover continues instead of posting again."""
-        if delivery.claim is not None:
-            await self.claims.progress(delivery.claim, message_ts, parts_posted)
-
-    async def delivered(self, delivery: Delivery, message_ts: str | None) -> None:
-        """Posted (or skipped when `message_ts` is None): the snapshot becomes the baseline."""
+    async def progress(self, delivery: Delivery, message_ts: str, parts_posted: int) -> bool:
+        """Remember how far posting got, so a takeover continues instead of posting again.
+        False when another process has taken the slot over: this one must stop posting.
+        """
         if delivery.claim is None:
-            return
+            return True
+        return await self.claims.progress(delivery.claim, message_ts, parts_posted)
+
+    async def delivered(self, delivery: Delivery, message_ts: str | None) -> bool:
+        """Posted (or skipped when `message_ts` is None): the snapshot becomes the baseline.
+        False, recording nothing, when another process has taken the slot over.
+        """
+        if delivery.claim is None:
+            return True
         snapshot = snapshot_json(delivery.content.snapshot)
         if message_ts is None:
-            await self.claims.skipped(delivery.claim, snapshot)
+            held = await self.claims.skipped(delivery.claim, snapshot)
         else:
-            await self.claims.posted(delivery.claim, message_ts, snapshot)
+            held = await self.claims.posted(delivery.claim, message_ts, snapshot)
+        if not held:
+            return False
         values = {"last_success_at": self._clock(), "last_error": None, "last_error_at": None}
         await self._update(delivery.subscription, values)
+        return True
 
     async def failed(self, delivery: Delivery, error: str) -> bool:
         """Slack refused for good: the slot is not retried. True when this error is news
         (the subscription was not already failing with it): time to tell its creator.
+        A process whose slot was taken over records nothing: the new holder tells.
         """
-        if delivery.claim is not None:
-            await self.claims.failed(delivery.claim, error)
-        return await self.interrupted(delivery, error)
+        if delivery.claim is not None and not await self.claims.failed(delivery.claim, error):
+            return False
+        return await self._record_error(delivery, error)
 
     async def interrupted(self, delivery: Delivery, error: str) -> bool:
-        """A passing failure: the claim stays, and after the lease the slot is taken over."""
+        """A passing failure: the claim stays, and after the lease the slot is taken over.
+        True when the error is news; a process whose slot was taken over meanwhile (it stood
+        still past the lease) records nothing, as the new holder may well have posted.
+        """
+        if delivery.claim is not None and not await self.claims.interrupted(delivery.claim, error):
+            return False
+        return await self._record_error(delivery, error)
+
+    async def _record_error(self, delivery: Delivery, error: str) -> bool:
         fresh = await self._load(delivery.subscription.id or 0)
         news = fresh is not None and fresh.last_error != error
         values = {"last_error": error, "last_error_at": self._clock()}
@@ -155,7 +172,7 @@ class DigestDeliveries:
         """Slots whose claim holder stopped before posting, still within their grace."""
         now = self._clock()
         async with self._sessions() as session:
-            rows = await digest_queries.abandoned_claims(session, now - LEASE)
+            rows = await digest_queries.abandoned_claims(session, now - self.claims.lease)
         return [
             (row.subscription_id, row.slot_key, row.scheduled_at)
             for row in rows
