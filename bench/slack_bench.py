@@ -2,8 +2,8 @@
 
 The bot (`backlog-bot run`) and a baseline Bolt app that only acks run as separate processes on
 loopback; this process signs requests like Slack and measures latency and throughput. Latency is
-measured in pairs (one request to the baseline, then one to the bot), so every ratio compares
-two servers under the same load at the same moments.
+measured in alternating blocks (25 requests to the baseline, then 25 to the bot), so every ratio
+compares two servers under the same load at the same moments.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from tests.fakes.slack_api import FakeSlack
 
 SECRET = "bench-signing-secret"
 LATENCY_REQUESTS = 1000
+BLOCK = 25  # sequential requests to one server before switching to the other
 THROUGHPUT_REQUESTS = 2000
 CONCURRENCY = 16
 
@@ -112,8 +113,9 @@ async def measure(
 ) -> tuple[Figures, Figures]:
     """The request's figures and the baseline's, from the same stretch of time.
 
-    Latency: LATENCY_REQUESTS sequential pairs, the baseline's request then this one, so that
-    both meet the same machine (a shared 2-core machine's load changes by the second).
+    Latency: LATENCY_REQUESTS sequential requests to each, in alternating blocks of BLOCK
+    (baseline first), so that both meet the same machine (a shared 2-core machine's load
+    changes by the second) while each stays warm within its block, as under steady traffic.
     Throughput: CONCURRENCY in flight, each server on its own, baseline first.
     """
     async with (
@@ -123,12 +125,14 @@ async def measure(
         for _ in range(50):  # warm-up: connections, auth.test, caches
             await _post(base, base_make)
             await _post(http, make)
-        pairs = [
-            (await _post(base, base_make), await _post(http, make)) for _ in range(LATENCY_REQUESTS)
-        ]
+        latencies: list[float] = []
+        base_latencies: list[float] = []
+        for _ in range(LATENCY_REQUESTS // BLOCK):
+            base_latencies += [await _post(base, base_make) for _ in range(BLOCK)]
+            latencies += [await _post(http, make) for _ in range(BLOCK)]
         base_rps = await _throughput(base, base_make)
         rps = await _throughput(http, make)
-    return _figures([p[1] for p in pairs], rps), _figures([p[0] for p in pairs], base_rps)
+    return _figures(latencies, rps), _figures(base_latencies, base_rps)
 
 
 async def _throughput(http: httpx.AsyncClient, make: Maker) -> float:
@@ -200,8 +204,8 @@ async def _bench_backend(
 
 def run(sizes: list[int], backends: list[str]) -> None:
     print(
-        f"\nslash commands over HTTP: p50/p99 of {LATENCY_REQUESTS} sequential requests, each "
-        "after one to the ack-only baseline; throughput with "
+        f"\nslash commands over HTTP: p50/p99 of {LATENCY_REQUESTS} sequential requests, "
+        f"in blocks of {BLOCK} alternating with the ack-only baseline; throughput with "
         f"{CONCURRENCY} in flight"
     )
     print(
