@@ -44,10 +44,9 @@ class ListingTotals:
 
     def counted(self, listing: Hashable, total: int) -> None:
         """Remember a fresh count (only a large one: small counts are cheap and exact)."""
+        self._totals.pop(listing, None)  # re-inserted last: the newest is forgotten last
         if total < self._cached_from:
-            self._totals.pop(listing, None)
             return
-        self._totals.pop(listing, None)
         self._totals[listing] = (self._clock(), total)
         while len(self._totals) > KEPT:
             del self._totals[next(iter(self._totals))]
