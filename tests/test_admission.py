@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import httpx
 
+from bot import ids
 from bot.admission import Admission
 from bot.app import build_app
 from bot.services.container import Services
@@ -56,7 +58,7 @@ async def test_slack_request_beyond_the_limit_is_refused_with_503_and_the_held_o
     services: Services, fake_slack: FakeSlack, slack_requests: SlackRequests, tmp_path: Path
 ):
     await seed_orders(services, tmp_path, [order_row()])
-    fake_slack.slow_next("response_url", 1.0)  # the click holds the only slot meanwhile
+    fake_slack.slow_next("views.open", 1.0)  # the click holds the only slot meanwhile
 
     async with aiohttp.ClientSession() as session:
         app = build_app(bot_settings(fake_slack), services, session)
@@ -65,10 +67,12 @@ async def test_slack_request_beyond_the_limit_is_refused_with_503_and_the_held_o
         )
         transport = httpx.ASGITransport(app=web)
         async with httpx.AsyncClient(transport=transport, base_url="http://bot") as http:
+            card = (await _post(http, slack_requests.slash_command("SO-1001"))).json()
+            value = _button(card, ids.ETA_ACTION)["value"]
             click = asyncio.create_task(
-                _post(http, slack_requests.block_actions("order_open", value="SO-1001"))
+                _post(http, slack_requests.block_actions(ids.ETA_ACTION, value=value))
             )
-            while not fake_slack.calls_to("response_url"):  # noqa: ASYNC110 - FakeSlack only records
+            while not fake_slack.calls_to("views.open"):  # noqa: ASYNC110 - FakeSlack only records
                 await asyncio.sleep(0.01)
             refused = await _post(http, slack_requests.slash_command("SO-1001"))
             clicked = await click
@@ -79,6 +83,11 @@ async def test_slack_request_beyond_the_limit_is_refused_with_503_and_the_held_o
     assert clicked.status_code == 200
     assert after.status_code == 200
     assert after.json()["text"].startswith("Order SO-1001")
+
+
+def _button(message: dict[str, Any], action_id: str) -> dict[str, Any]:
+    elements = (e for b in message["blocks"] for e in b.get("elements", []))
+    return next(e for e in elements if e.get("action_id") == action_id)
 
 
 async def _post(http: httpx.AsyncClient, request: SignedRequest) -> httpx.Response:

@@ -161,6 +161,7 @@ async def test_listings_page_with_a_next_button_instead_of_cutting(
     response = await bot.send(
         slack_requests.block_actions(next_button["action_id"], value=next_button["value"])
     )
+    await bot.settle()
 
     assert response.status_code == 200
     assert first["text"].startswith("Open orders, customer matching “glob”: 25: P01, P02")
@@ -208,8 +209,10 @@ async def test_open_button_sends_the_card_and_share_posts_it_for_everyone(
     await seed_orders(services, tmp_path, [order_row()])
 
     await bot.send(slack_requests.block_actions("order_open", value="SO-1001"))
+    await bot.settle()
     opened = checked_message(bot.fake.last("response_url").args)
     await bot.send(slack_requests.block_actions("order_share", value="SO-1001"))
+    await bot.settle()
     shared = checked_message(bot.fake.last("response_url").args)
 
     assert opened["response_type"] == "ephemeral"

@@ -29,6 +29,7 @@ async def test_respond_reuses_one_connection_for_successive_clicks(
 
     for order_id in ("SO-1", "SO-2"):
         response = await bot.send(slack_requests.block_actions("order_open", value=order_id))
+        await bot.settle()
         assert response.status_code == 200
 
     posts = bot.fake.calls_to("response_url")

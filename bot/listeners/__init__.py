@@ -43,7 +43,7 @@ def register_listeners(
     background = background or Background()
     registry = Registry(app)
     router = SubcommandRouter()
-    OrderLookup(services, router).register(registry)
+    OrderLookup(services, router, background).register(registry)
     OrderCardActions(services, background).register(registry)
     OrderMenu(services, background).register(registry)
     MenuSaves(services, background).register(registry)

@@ -16,6 +16,7 @@ from bot.blocks.order_card import build_order_card, order_card_text
 from bot.blocks.order_lists import PageRequest, build_order_list, order_list_text
 from bot.blocks.replies import build_not_found, build_usage, not_found_text
 from bot.blocks.wire import to_wire
+from bot.listeners.background import Background
 from bot.listeners.parsing import UsageError, one_order_id, parse_filters, search_text
 from bot.listeners.registry import Registry
 from bot.listeners.router import SubcommandRouter, subcommand
@@ -28,12 +29,16 @@ _OPEN_BUTTON = re.compile(rf"^{ids.OPEN_ORDER_ACTION}(:\d+)?$")
 
 
 class OrderLookup:
-    """Read-only order listeners; slash commands answer in the ack (one indexed query)."""
+    """Read-only order listeners. Slash commands answer in the ack (one indexed query); buttons
+    ack at once and answer through response_url after, so Slack's round trip is not in the ack."""
 
-    def __init__(self, services: Services, router: SubcommandRouter) -> None:
+    def __init__(
+        self, services: Services, router: SubcommandRouter, background: Background
+    ) -> None:
         self._services = services
         self._orders = services.orders
         self._router = router
+        self._background = background
         router.collect(self)
         router.fallback = self.order_by_id
 
@@ -102,15 +107,19 @@ class OrderLookup:
     ) -> None:
         """An Open button (listing row or suggestion): the card as a new ephemeral message."""
         await ack()
-        await self._card(respond, action["value"], "/backlog ORDER_ID", replace_original=False)
+        card = self._card(respond, action["value"], "/backlog ORDER_ID", replace_original=False)
+        self._background.run(card, f"open {action['value']}")
 
     async def share_button(
         self, ack: AsyncAck, action: dict[str, Any], respond: AsyncRespond
     ) -> None:
         """Post the card to the channel for everyone, without the Share button."""
         await ack()
+        self._background.run(self._share(action["value"], respond), f"share {action['value']}")
+
+    async def _share(self, external_id: str, respond: AsyncRespond) -> None:
         try:
-            detail = await self._orders.detail(action["value"])
+            detail = await self._orders.detail(external_id)
         except OrderNotFound as exc:
             await _not_found(respond, exc)
             return
@@ -126,7 +135,8 @@ class OrderLookup:
         """The next page of a listing, in place of the current one."""
         await ack()
         request = PageRequest.decode(action["value"])
-        await self._listing(respond, request, "/backlog help", replace_original=True)
+        page = self._listing(respond, request, "/backlog help", replace_original=True)
+        self._background.run(page, f"next page of {request.listing}")
 
     async def _card(self, reply: Reply, args: str, usage: str, **extra: Any) -> None:
         try:
