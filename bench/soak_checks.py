@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,8 @@ _EXPECTED = {
     "open": ("Order SO-",),
     "next": ("Overdue orders: ", "Your open orders: "),
 }
-_CLICKS = {"open", "next"}  # acked empty; the answer goes to response_url
+_CLICKS = {"open", "next"}  # acked empty; the answer goes to response_url after the ack
+ANSWER_WAIT_STEPS = 1000  # of 10 ms
 
 
 async def check_answers(url: str, traffic: Traffic, fake: FakeSlack) -> None:
@@ -35,9 +37,18 @@ async def check_answers(url: str, traffic: Traffic, fake: FakeSlack) -> None:
             )
             if response.status_code != 200:
                 raise RuntimeError(f"{kind}: HTTP {response.status_code} {response.text[:200]}")
-            answer = fake.last("response_url").args if kind in _CLICKS else response.json()
+            answer = await _posted_answer(fake) if kind in _CLICKS else response.json()
             _check_answer(kind, answer)
     fake.reset()
+
+
+async def _posted_answer(fake: FakeSlack) -> dict[str, Any]:
+    """What a click posted to response_url: after its ack, so it may still be on its way."""
+    for _ in range(ANSWER_WAIT_STEPS):
+        if fake.calls_to("response_url"):
+            return fake.last("response_url").args
+        await asyncio.sleep(0.01)
+    raise RuntimeError("a click was acked but nothing was posted to its response_url")
 
 
 def _check_answer(kind: str, answer: dict[str, Any]) -> None:
