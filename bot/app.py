@@ -19,7 +19,7 @@ from bot.delivery.slack_errors import UNREACHABLE, unavailable
 from bot.listeners import register_listeners
 from bot.listeners.background import Background
 from bot.listeners.event_dedup import EventDedup
-from bot.listeners.respond import pooled_respond
+from bot.listeners.respond import PooledRespondMiddleware
 from bot.services.container import Services
 from bot.settings import Settings
 
@@ -71,9 +71,9 @@ def build_app(
         logger=_slack_logger(),
     )
     dedup = EventDedup(services.event_receipts)
-    app.use(dedup.skip_redeliveries)
+    app.use(dedup)
     app.error(_ErrorLog(dedup).handle)
-    app.middleware(pooled_respond(session))
+    app.use(PooledRespondMiddleware(session))
     register_listeners(app, services, background)
     return app
 

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
@@ -19,31 +20,34 @@ RETRY_NUM = "x-slack-retry-num"
 RETRY_REASON = "x-slack-retry-reason"
 _RETRY_HEADERS = (RETRY_NUM, RETRY_REASON)
 MAX_EVENT_ID = 64  # the receipts table's column
+log = logging.getLogger(__name__)
 
 
-class EventDedup:
-    """Acks a delivery of an event some process already took on, without running listeners."""
+class EventDedup(AsyncMiddleware):
+    """Acks a delivery of an event some process already took on, without running listeners.
+
+    A middleware class: Bolt calls it directly, without building keyword arguments for it.
+    """
 
     def __init__(self, receipts: EventReceipts) -> None:
         self._receipts = receipts
 
-    async def skip_redeliveries(
+    async def async_process(
         self,
+        *,
         req: AsyncBoltRequest,
-        body: dict[str, Any],
-        next: Callable[[], Awaitable[None]],
-        logger: logging.Logger,
+        resp: BoltResponse,
+        next: Callable[[], Awaitable[BoltResponse]],
     ) -> BoltResponse | None:
         """Let the first delivery of an event through; answer 200 to any later one."""
+        body = req.body
         event_id = event_id_of(body)
         if event_id is None:
-            await next()
-            return None
+            return await next()
         event_type = str((body.get("event") or {}).get("type") or "unknown")[:MAX_EVENT_ID]
         if await self._receipts.first_delivery(event_id, event_type):
-            await next()
-            return None
-        logger.info(
+            return await next()
+        log.info(
             "event %s (%s) already taken on; %s acknowledged without handling",
             event_id, event_type, _delivery(req),
         )  # fmt: skip

@@ -6,8 +6,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import aiohttp
-from slack_bolt.async_app import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_bolt.util.utils import convert_to_dict_list
 from slack_sdk.models.attachments import Attachment
@@ -15,7 +16,6 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.webhook import WebhookResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-Middleware = Callable[..., Awaitable[BoltResponse | None]]
 # Slack keeps a response_url request waiting no longer than this is worth to a listener.
 RESPOND_TIMEOUT_S = 10
 
@@ -69,14 +69,24 @@ class PooledRespond(AsyncRespond):
         return await client.send_dict(message)
 
 
-def pooled_respond(session: aiohttp.ClientSession) -> Middleware:
-    """A global middleware giving every request with a response_url a PooledRespond."""
+class PooledRespondMiddleware(AsyncMiddleware):
+    """A global middleware giving every request with a response_url a PooledRespond.
 
-    async def use_pooled_respond(
-        context: AsyncBoltContext, next_: Callable[[], Awaitable[BoltResponse]]
+    A middleware class rather than a function: Bolt calls it directly, without inspecting
+    and building keyword arguments on every request.
+    """
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self._session = session
+
+    async def async_process(
+        self,
+        *,
+        req: AsyncBoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], Awaitable[BoltResponse]],
     ) -> BoltResponse | None:
-        if context.response_url is not None:
-            context["respond"] = PooledRespond(context.response_url, session)
-        return await next_()
-
-    return use_pooled_respond
+        response_url = req.context.response_url
+        if response_url is not None:
+            req.context["respond"] = PooledRespond(response_url, self._session)
+        return await next()
