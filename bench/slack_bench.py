@@ -30,6 +30,7 @@ from tests.fakes.slack_api import FakeSlack
 
 SECRET = "bench-signing-secret"
 LATENCY_REQUESTS = 1000
+WARM_UP = 200  # requests to each server before measuring
 BLOCK = 25  # sequential requests to one server before switching to the other
 THROUGHPUT_REQUESTS = 2000
 CONCURRENCY = 16
@@ -122,7 +123,7 @@ async def measure(
         httpx.AsyncClient(base_url=url, trust_env=False, timeout=30) as http,
         httpx.AsyncClient(base_url=base_url, trust_env=False, timeout=30) as base,
     ):
-        for _ in range(50):  # warm-up: connections, auth.test, caches
+        for _ in range(WARM_UP):  # connections, auth.test, caches, the database's pages
             await _post(base, base_make)
             await _post(http, make)
         latencies: list[float] = []
