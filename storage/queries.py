@@ -43,6 +43,22 @@ async def orders_by_external_id(
     return {row.external_id: row for row in result}
 
 
+async def lock_orders(session: AsyncSession, order_ids: Sequence[int]) -> list[Row[Any]]:
+    """Read orders again, locked for writing until the transaction ends.
+
+    PostgreSQL: the rows, in id order (two writers lock in the same order, no deadlock).
+    SQLite locks the whole database: a write statement takes its write lock first (a SELECT
+    alone would not, and another connection could still commit in between).
+    """
+    if not order_ids:
+        return []
+    chosen = ORDERS.c.id.in_(order_ids)
+    if session.get_bind().dialect.name == "sqlite":
+        await session.execute(update(ORDERS).where(chosen).values(version=ORDERS.c.version))
+    locked = select(ORDERS).where(chosen).order_by(ORDERS.c.id).with_for_update()
+    return list(await session.execute(locked))
+
+
 async def insert_orders(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> dict[str, int]:
     """Insert new orders in one batch; returns their database ids by external id."""
     if not rows:

@@ -76,6 +76,21 @@ class OrderChange:
     created: Mapping[str, Any] | None = None  # the fields a new order was created with
 
 
+@dataclass
+class _Plan:
+    """What one batch will write."""
+
+    results: list[OrderChange] = field(default_factory=list)
+    creates: list[tuple[OrderInput, dict[str, Any]]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _moved(row: Row[Any], stored: Mapping[str, Row[Any]]) -> bool:
+    """Whether `row`, read under lock, changed since the unlocked read."""
+    return bool(row.version != stored[row.external_id].version)
+
+
 class OrderWriter:
     """Applies batches of order inputs inside the caller's transaction, logging every change."""
 
@@ -86,29 +101,43 @@ class OrderWriter:
         self._now = now
 
     async def apply(self, batch: Sequence[OrderInput]) -> list[OrderChange]:
-        """Create or update each input (external ids must be unique within a batch)."""
+        """Create or update each input (external ids must be unique within a batch).
+
+        Updates write whole rows, planned from a read taken without locks. Before writing,
+        the rows to update are locked and read again; if a rep (or anyone) changed one
+        meanwhile, the batch is planned again from the locked rows, so that change is kept
+        and the rep's own version check sees this write. No update is ever lost.
+        """
         stored = await queries.orders_by_external_id(self._session, (i.external_id for i in batch))
-        results: list[OrderChange] = []
-        creates: list[tuple[OrderInput, dict[str, Any]]] = []
-        updates: list[dict[str, Any]] = []
-        events: list[dict[str, Any]] = []
+        plan = self._plan(batch, stored)
+        if plan.updates:
+            locked = await queries.lock_orders(self._session, [u["_id"] for u in plan.updates])
+            moved = {row.external_id: row for row in locked if _moved(row, stored)}
+            if moved:
+                plan = self._plan(batch, stored | moved)
+        ids = await queries.insert_orders(self._session, [row for _, row in plan.creates])
+        events = plan.events + [
+            self._created_event(ids[item.external_id], item) for item, _ in plan.creates
+        ]
+        await queries.update_orders(self._session, plan.updates)
+        await queries.insert_events(self._session, events)
+        return plan.results
+
+    def _plan(self, batch: Sequence[OrderInput], stored: Mapping[str, Row[Any]]) -> _Plan:
+        plan = _Plan()
         for item in batch:
             row = stored.get(item.external_id)
             if row is None:
                 result, new_row = self._plan_create(item)
                 if new_row is not None:
-                    creates.append((item, new_row))
+                    plan.creates.append((item, new_row))
             else:
                 result, changed, row_events = self._plan_update(item, row)
                 if changed is not None:
-                    updates.append(changed)
-                    events.extend(row_events)
-            results.append(result)
-        ids = await queries.insert_orders(self._session, [new_row for _, new_row in creates])
-        events.extend(self._created_event(ids[item.external_id], item) for item, _ in creates)
-        await queries.update_orders(self._session, updates)
-        await queries.insert_events(self._session, events)
-        return results
+                    plan.updates.append(changed)
+                    plan.events.extend(row_events)
+            plan.results.append(result)
+        return plan
 
     def _plan_create(self, item: OrderInput) -> tuple[OrderChange, dict[str, Any] | None]:
         f = item.fields
