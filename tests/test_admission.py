@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import httpx
@@ -19,6 +18,7 @@ from tests.fakes.signing import SignedRequest, SlackRequests
 from tests.fakes.slack_api import FakeSlack
 from tests.harness import bot_settings
 from tests.support import order_row, seed_orders
+from tests.test_order_card_actions import button
 
 
 async def test_admission_refuses_a_slot_while_all_are_held_and_admits_again_after():
@@ -68,7 +68,7 @@ async def test_slack_request_beyond_the_limit_is_refused_with_503_and_the_held_o
         transport = httpx.ASGITransport(app=web)
         async with httpx.AsyncClient(transport=transport, base_url="http://bot") as http:
             card = (await _post(http, slack_requests.slash_command("SO-1001"))).json()
-            value = _button(card, ids.ETA_ACTION)["value"]
+            value = button(card, ids.ETA_ACTION)["value"]
             click = asyncio.create_task(
                 _post(http, slack_requests.block_actions(ids.ETA_ACTION, value=value))
             )
@@ -83,11 +83,6 @@ async def test_slack_request_beyond_the_limit_is_refused_with_503_and_the_held_o
     assert clicked.status_code == 200
     assert after.status_code == 200
     assert after.json()["text"].startswith("Order SO-1001")
-
-
-def _button(message: dict[str, Any], action_id: str) -> dict[str, Any]:
-    elements = (e for b in message["blocks"] for e in b.get("elements", []))
-    return next(e for e in elements if e.get("action_id") == action_id)
 
 
 async def _post(http: httpx.AsyncClient, request: SignedRequest) -> httpx.Response:
