@@ -16,11 +16,11 @@ from typing import Any
 
 from bench.import_bench import DATA
 from bench.slack_bench import seeded_database
-from bot.blocks.home import PAGE_SIZES
+from bot.blocks.home.view import PAGE_SIZES
 from bot.services.container import Services, build_services
-from bot.services.home import HomeFilter
-from bot.services.team_figures import TeamFiguresService
-from storage.order_facts import open_order_facts
+from bot.services.home.dashboard import HomeFilter
+from bot.services.home.team_figures import TeamFiguresService
+from storage.orders.facts import open_order_facts
 
 REP = "U00000007"  # a generated owner: about 500 open orders at 1M
 TEAM = "team-3"

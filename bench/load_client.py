@@ -21,8 +21,8 @@ from typing import Any
 
 import aiohttp
 
-from bot import ids
-from bot.blocks.order_lists import PageRequest
+from bot.blocks.kit import ids
+from bot.blocks.orders.listings import PageRequest
 from tests.fakes.signing import SignedRequest, SlackRequests
 
 # Slack shows the user an error when the ack takes longer than this.

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.services.lagging import LagRules
-from bot.services.order_fields import ALL_FIELDS
-from bot.services.roles import Role, RoleBook
-from bot.services.teams import TeamChannels
-from storage.models import OrderStatus
+from bot.services.core.roles import Role, RoleBook
+from bot.services.core.teams import TeamChannels
+from bot.services.ingest.order_fields import ALL_FIELDS
+from bot.services.orders.lagging import LagRules
+from storage.orders.tables import OrderStatus
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./backlog.db"
 README_SETUP_HINT = "see README.md, section 'Create the Slack app'"

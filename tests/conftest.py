@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from bot.blocks import wire
+from bot.blocks.kit import wire
 from bot.services.container import Services, build_services
-from storage.engine import create_engine
+from storage.core.engine import create_engine
 from tests.fakes.fixtures import fake_slack, slack_requests  # noqa: F401
-from tests.support import FixedClock
+from tests.kit.common import FixedClock
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REPO = Path(__file__).resolve().parents[1]

@@ -7,7 +7,7 @@ from typing import Any
 import yaml
 from slack_bolt.async_app import AsyncApp
 
-from bot import ids
+from bot.blocks.kit import ids
 from bot.listeners import register_listeners
 from bot.services.container import Services
 from tests.conftest import REPO

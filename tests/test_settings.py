@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from pydantic import ValidationError
 
+from bot.bootstrap.from_settings import services_from
 from bot.services.container import build_services
-from bot.services.roles import Role
+from bot.services.core.roles import Role
 from bot.settings import Settings
-from bot.wiring import services_from
 from tests.storage.test_storage import make_order
 
 
@@ -225,7 +225,7 @@ def test_settings_refuse_a_bad_holiday_naming_it(
 async def test_services_count_business_days_without_the_configured_holidays(
     monkeypatch: pytest.MonkeyPatch,
 ):
-    from tests.support import FixedClock
+    from tests.kit.common import FixedClock
 
     settings = settings_from(monkeypatch, BACKLOG_HOLIDAYS="emea:2026-11-20")
     services = build_services(

@@ -6,24 +6,24 @@ from dataclasses import dataclass
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.listeners.background import Background
-from bot.listeners.commands import BacklogCommand
-from bot.listeners.customer_updates import CustomerUpdateActions
-from bot.listeners.digest_rows import DigestRows
-from bot.listeners.digests import DigestCommands
-from bot.listeners.feedback_capture import FeedbackCapture
-from bot.listeners.feedback_commands import FeedbackCommands
-from bot.listeners.feedback_edits import FeedbackEdits
-from bot.listeners.follow_up_actions import FollowUpActions
-from bot.listeners.home import HomeTab
-from bot.listeners.lookup import OrderLookup
-from bot.listeners.menu_saves import MenuSaves
-from bot.listeners.order_actions import OrderCardActions
-from bot.listeners.order_menu import OrderMenu
-from bot.listeners.registry import Registry
-from bot.listeners.router import SubcommandRouter
-from bot.listeners.sync_status import SyncCommands
-from bot.listeners.text_actions import TextActions
+from bot.listeners.core.background import Background
+from bot.listeners.core.backlog_command import BacklogCommand
+from bot.listeners.core.registry import Registry
+from bot.listeners.core.router import SubcommandRouter
+from bot.listeners.digests.commands import DigestCommands
+from bot.listeners.digests.row_buttons import DigestRows
+from bot.listeners.feedback.commands import FeedbackCommands
+from bot.listeners.feedback.edits import FeedbackEdits
+from bot.listeners.feedback.shortcut import FeedbackCapture
+from bot.listeners.home.tab import HomeTab
+from bot.listeners.orders.card_buttons import OrderCardActions
+from bot.listeners.orders.customer_updates import CustomerUpdateActions
+from bot.listeners.orders.lookup import OrderLookup
+from bot.listeners.orders.menu import OrderMenu
+from bot.listeners.orders.menu_modals import MenuSaves
+from bot.listeners.orders.typed_actions import TextActions
+from bot.listeners.orders.undo_and_approvals import FollowUpActions
+from bot.listeners.sync.status import SyncCommands
 from bot.services.container import Services
 
 

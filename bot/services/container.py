@@ -8,31 +8,31 @@ from datetime import UTC, datetime, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.services.actions import OrderActions
-from bot.services.alerts import AlertService
-from bot.services.customer_updates import CustomerUpdates, HelpdeskOutbox
-from bot.services.digest_claims import LEASE
+from bot.services.alerts.service import AlertService
+from bot.services.core.event_receipts import EventReceipts
+from bot.services.core.health import HealthService
+from bot.services.core.roles import RoleBook
+from bot.services.core.teams import TeamChannels
 from bot.services.digests import Digests, build_digests
-from bot.services.event_receipts import EventReceipts
+from bot.services.digests.claims import LEASE
 from bot.services.feedback.digests import FeedbackDigests
 from bot.services.feedback.service import FeedbackService
-from bot.services.health import HealthService
-from bot.services.home import HomeService
-from bot.services.home_admin import AdminPanels
-from bot.services.importer.service import ImportService
+from bot.services.home.admin_panels import AdminPanels
+from bot.services.home.dashboard import HomeService
+from bot.services.home.team_figures import TeamFiguresService
 from bot.services.ingest import IngestService
-from bot.services.lagging import LagRules
-from bot.services.orders import OrderReader
-from bot.services.roles import RoleBook
+from bot.services.ingest.csv_import.service import ImportService
+from bot.services.orders.actions import OrderActions
+from bot.services.orders.customer_updates import CustomerUpdates, HelpdeskOutbox
+from bot.services.orders.lagging import LagRules
+from bot.services.orders.reader import OrderReader
 from bot.services.sync import SyncService, SyncSetup
-from bot.services.sync_status import SyncServiceHealth
-from bot.services.team_figures import TeamFiguresService
-from bot.services.teams import TeamChannels
-from storage.card_reads import CardReads, card_reads_for
-from storage.engine import create_engine, session_factory
-from storage.migrate import upgrade
-from storage.models import utcnow
-from storage.reads import read_sessions_for
+from bot.services.sync.health import SyncServiceHealth
+from storage.core.engine import create_engine, session_factory
+from storage.core.migrate import upgrade
+from storage.core.reads import read_sessions_for
+from storage.orders.card_reads import CardReads, card_reads_for
+from storage.orders.tables import utcnow
 
 Clock = Callable[[], datetime]
 

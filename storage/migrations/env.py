@@ -1,9 +1,9 @@
-"""Alembic environment: runs on the connection handed over by storage.migrate."""
+"""Alembic environment: runs on the connection handed over by storage.core.migrate."""
 
 from alembic import context
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401 - registers the tables on SQLModel.metadata
+import storage.orders.tables  # noqa: F401 - registers the tables on SQLModel.metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:

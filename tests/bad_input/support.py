@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from sqlmodel import SQLModel
 
 from bot.services.container import Services
-from storage.models import Order
+from storage.orders.tables import Order
 from tests.fakes.slack_api import FakeSlack
-from tests.harness import RunningBot, running_bot
-from tests.support import configure_roles_and_teams, order_row, seed_orders
+from tests.kit.common import configure_roles_and_teams, order_row, seed_orders
+from tests.kit.running_bot import RunningBot, running_bot
 
 REP, VIEWER = "U0REP0001", "U0VIEW001"
 ORDER_IDS = ("SO-1001", "SO-1002")

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from bot.services.container import Services
 from tests.bad_input.support import FUZZ, ORDER_IDS, REP, VIEWER, bot, fingerprint
 from tests.fakes.signing import SlackRequests
-from tests.harness import RunningBot
-from tests.support import checked_message
+from tests.kit.common import checked_message
+from tests.kit.running_bot import RunningBot
 
 __all__ = ["bot"]  # the fixture, for pytest
 

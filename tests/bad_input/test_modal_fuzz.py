@@ -11,18 +11,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from slack_bolt.async_app import AsyncApp
 
-from bot import ids
-from bot.blocks.order_menu import MenuChoice
+from bot.blocks.kit import ids
+from bot.blocks.orders.menu import MenuChoice
 from bot.listeners import register_listeners
 from bot.services.container import Services
 from tests.bad_input.modal_states import submitted_state
 from tests.bad_input.support import FUZZ, REP, bot, fingerprint
 from tests.fakes.signing import SlackRequests
-from tests.feedback_support import open_feedback_modal
-from tests.harness import RunningBot
-from tests.menu_support import open_menu_modal
-from tests.test_feedback_card import command, edit_buttons, open_edit
-from tests.test_order_card_actions import open_modal
+from tests.kit.feedback import open_feedback_modal
+from tests.kit.menu import open_menu_modal
+from tests.kit.running_bot import RunningBot
+from tests.listeners.feedback.test_card_section import command, edit_buttons, open_edit
+from tests.listeners.orders.test_card_buttons import open_modal
 
 __all__ = ["bot"]  # the fixture, for pytest
 

@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 
-from bot import ids
-from bot.blocks.forms import ModalContext
+from bot.blocks.kit import ids
+from bot.blocks.kit.forms import ModalContext
 from tests.bad_input.support import REP, bot
 from tests.fakes.signing import SignedRequest, SlackRequests
-from tests.harness import RunningBot
-from tests.test_order_card_actions import button, card, eta_state
-from tests.test_sample_payloads import PAYLOADS, SAMPLE_FILES, sample
+from tests.http.test_sample_payloads import PAYLOADS, SAMPLE_FILES, sample
+from tests.kit.running_bot import RunningBot
+from tests.listeners.orders.test_card_buttons import button, card, eta_state
 
 __all__ = ["bot"]  # the fixture, for pytest
 

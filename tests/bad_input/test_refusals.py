@@ -10,13 +10,13 @@ from dataclasses import replace
 
 import pytest
 
-from bot import ids
-from bot.blocks.forms import ModalContext
+from bot.blocks.kit import ids
+from bot.blocks.kit.forms import ModalContext
 from bot.services.container import Services
 from tests.bad_input.support import REP, bot, fingerprint
 from tests.fakes.signing import Forge, SignedRequest, SlackRequests
-from tests.harness import RunningBot
-from tests.test_order_card_actions import button, card, eta_state
+from tests.kit.running_bot import RunningBot
+from tests.listeners.orders.test_card_buttons import button, card, eta_state
 
 __all__ = ["bot"]  # the fixture, for pytest
 

@@ -251,7 +251,8 @@ class SlackRequests:
         **forge: Unpack[Forge],
     ) -> SignedRequest:
         """An `event_callback` envelope; `retry_num` marks one of Slack's redeliveries."""
-        # Unique like Slack's: the bot handles each event_id once (bot.services.event_receipts).
+        # Unique like Slack's: the bot handles each event_id once
+        # (bot.services.core.event_receipts).
         event_id = event_id or f"Ev{next(self._serial):04d}{secrets.token_hex(4).upper()}"
         envelope = event_envelope(self.workspace, event, event_id, int(self.clock()))
         retry = {}

@@ -17,20 +17,28 @@ from typing import Any
 import pytest
 from sqlalchemy import event, text
 
-from bot import ids
+from bot.blocks.kit import ids
 from bot.services.container import Services, build_services
-from storage import card_reads, reads
-from storage.alert_models import AlertStatus
-from storage.engine import create_engine
-from tests.alert_support import run_alert_job
+from storage.alerts.tables import AlertStatus
+from storage.core import reads
+from storage.core.engine import create_engine
+from storage.orders import card_reads
 from tests.conftest import POSTGRES_URL, Database
 from tests.fakes.signing import SlackRequests
 from tests.fakes.slack_api import FakeSlack
-from tests.harness import running_bot
-from tests.jobs.test_alerts import alerts_of, thread_lines
-from tests.support import FixedClock, configure_roles_and_teams, order_row, seed_orders
-from tests.test_lookup import command
-from tests.test_order_card_actions import REP, card, eta_state, events, open_modal, submit
+from tests.jobs.alerts.test_alert_job import alerts_of, thread_lines
+from tests.kit.alerts import run_alert_job
+from tests.kit.common import FixedClock, configure_roles_and_teams, order_row, seed_orders
+from tests.kit.running_bot import running_bot
+from tests.listeners.orders.test_card_buttons import (
+    REP,
+    card,
+    eta_state,
+    events,
+    open_modal,
+    submit,
+)
+from tests.listeners.orders.test_lookup import command
 
 
 class Restartable:

@@ -27,11 +27,11 @@ from pathlib import Path
 import pytest
 
 from bot.services.container import Services
-from storage.digest_models import DigestSubscription, RunStatus
-from tests.cli_support import child_env
+from storage.digests.tables import DigestSubscription, RunStatus
 from tests.conftest import Database
 from tests.fakes.fixtures import SIGNING_SECRET
 from tests.fakes.slack_api import FakeSlack
+from tests.kit.cli import child_env
 from tests.scale.digests import (
     Thread,
     add_daily_digest,

@@ -14,17 +14,25 @@ from pathlib import Path
 
 import pytest
 
-from bot import ids
-from bot.app import RATE_LIMIT_RETRIES
+from bot.blocks.kit import ids
+from bot.bootstrap.slack_app import RATE_LIMIT_RETRIES
 from bot.services.container import Services
-from storage.alert_models import AlertStatus
-from tests.alert_support import run_alert_job
+from storage.alerts.tables import AlertStatus
 from tests.fakes.signing import SlackRequests
 from tests.fakes.slack_api import FakeSlack
-from tests.harness import RunningBot, running_bot
-from tests.jobs.test_alerts import alerts_of, thread_lines
-from tests.support import FixedClock, configure_roles_and_teams, order_row, seed_orders
-from tests.test_order_card_actions import REP, button, card, eta_state, events, open_modal, submit
+from tests.jobs.alerts.test_alert_job import alerts_of, thread_lines
+from tests.kit.alerts import run_alert_job
+from tests.kit.common import FixedClock, configure_roles_and_teams, order_row, seed_orders
+from tests.kit.running_bot import RunningBot, running_bot
+from tests.listeners.orders.test_card_buttons import (
+    REP,
+    button,
+    card,
+    eta_state,
+    events,
+    open_modal,
+    submit,
+)
 
 NEW_ETA = "2026-11-27"
 BUSY = "Slack did not take that request just now"

@@ -1,20 +1,20 @@
 """The upstream order system failing under the scheduled sync: the failed run changes nothing,
 `/backlog sync status` says what is wrong, and the next run picks up where the last success
-left off. (Retries within a run, the admins' DM and the lease: tests/services/test_sync.py and
-tests/jobs/test_sync_job.py.)"""
+left off. (Retries within a run, the admins' DM and the lease:
+tests/services/sync/test_service.py and tests/jobs/sync/test_sync_job.py.)"""
 
 from __future__ import annotations
 
-from bot.jobs.sync import SyncJob
+from bot.jobs.sync.sync_job import SyncJob
 from bot.services.container import Services
-from storage.models import EventKind
+from storage.orders.tables import EventKind
 from tests.fakes.signing import SlackRequests
 from tests.fakes.slack_api import FakeSlack
-from tests.harness import RunningBot, running_bot
 from tests.integrations.loopback import LoopbackUpstream, serving
-from tests.jobs.test_sync_job import ADMINS, connect, order, slack
+from tests.jobs.sync.test_sync_job import ADMINS, connect, order, slack
+from tests.kit.common import FixedClock, checked_message
+from tests.kit.running_bot import RunningBot, running_bot
 from tests.services.conftest import events_of, load_order
-from tests.support import FixedClock, checked_message
 
 
 async def sync_status(bot: RunningBot, requests: SlackRequests) -> str:

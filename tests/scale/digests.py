@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import col
 
-from bot import ids
+from bot.blocks.kit import ids
 from bot.services.container import Services
-from storage.digest_models import DigestRun, DigestSubscription, RunStatus
-from tests.digest_support import add_orders, add_subscription, order_values, posts_to
+from storage.digests.tables import DigestRun, DigestSubscription, RunStatus
 from tests.fakes.slack_api import Call, FakeSlack
+from tests.kit.digests import add_orders, add_subscription, order_values, posts_to
 
 LAGGING = 60  # a digest of that many rows is a main message and three or four thread parts
 _PART = re.compile(r"Part (\d+)/(\d+) ")

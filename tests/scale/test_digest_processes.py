@@ -22,11 +22,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.services.container import Services
-from storage.digest_models import DigestRun, DigestSubscription, RunStatus
-from tests.cli_support import child_env
+from storage.digests.tables import DigestRun, DigestSubscription, RunStatus
 from tests.conftest import Database
 from tests.fakes.fixtures import SIGNING_SECRET
 from tests.fakes.slack_api import FakeSlack
+from tests.kit.cli import child_env
 from tests.scale.digests import (
     add_daily_digest,
     add_lagging_orders,

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.services.container import build_services
-from storage.alert_models import Alert, AlertStatus
-from tests.cli_support import child_env
+from storage.alerts.tables import Alert, AlertStatus
 from tests.fakes.fixtures import SIGNING_SECRET
 from tests.fakes.slack_api import FakeSlack
+from tests.kit.cli import child_env
+from tests.kit.common import order_row, seed_orders
 from tests.scale.processes import bot_processes
-from tests.support import order_row, seed_orders
 
 pytestmark = pytest.mark.slow
 

@@ -22,19 +22,19 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot import ids
+from bot.blocks.kit import ids
 from bot.services.container import Services
-from storage.alert_models import Alert, AlertKind, AlertStatus
-from storage.event_models import SlackEventReceipt
-from storage.models import EventKind, Order, OrderEvent
-from tests.cli_support import child_env, run_cli
+from storage.alerts.tables import Alert, AlertKind, AlertStatus
+from storage.core.receipt_tables import SlackEventReceipt
+from storage.orders.tables import EventKind, Order, OrderEvent
 from tests.conftest import Database
 from tests.fakes.fixtures import SIGNING_SECRET
 from tests.fakes.signing import SlackRequests
 from tests.fakes.slack_api import Call, FakeSlack
+from tests.kit.cli import child_env, run_cli
+from tests.kit.common import order_row, write_csv
 from tests.scale.processes import BotProcess, bot_processes, problems
 from tests.scale.scenario import OrderRun, OrderScenario, opened_views
-from tests.support import order_row, write_csv
 
 Row = TypeVar("Row", Order, OrderEvent, Alert, SlackEventReceipt)
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]

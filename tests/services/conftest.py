@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
-from bot.services.actions import OrderActions
 from bot.services.container import Services
-from bot.services.order_writer import OrderInput, OrderWriter
-from bot.services.roles import RoleBook
-from storage import lookups, queries
-from storage.models import EventSource, Order, OrderEvent
-from tests.support import FixedClock
+from bot.services.core.roles import RoleBook
+from bot.services.ingest.order_writer import OrderInput, OrderWriter
+from bot.services.orders.actions import OrderActions
+from storage.orders import lookups, queries
+from storage.orders.tables import EventSource, Order, OrderEvent
+from tests.kit.common import FixedClock
 
 LEAD = "ULEAD0001"  # an admin
 OTHER_LEAD = "ULEAD0002"

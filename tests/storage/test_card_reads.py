@@ -10,9 +10,9 @@ from sqlalchemy import Table, select, text
 from sqlmodel import SQLModel, col
 
 from bot.services.container import Services
-from storage.card_reads import APPLICATION_NAME, CardQuery
-from storage.feedback_models import Feedback, FeedbackTagLink
-from storage.models import EventKind, EventSource, Order, OrderEvent
+from storage.feedback.tables import Feedback, FeedbackTagLink
+from storage.orders.card_reads import APPLICATION_NAME, CardQuery
+from storage.orders.tables import EventKind, EventSource, Order, OrderEvent
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 NOTES = (EventKind.NOTE_ADDED.value, EventKind.CONTACT_LOGGED.value)

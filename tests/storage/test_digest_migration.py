@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from bot.services.container import Services
-from storage.migrate import current_revision
+from storage.core.migrate import current_revision
 from tests.storage.test_migrations import HEAD, differences, downgrade
 from tests.storage.test_migrations import empty as empty
 

@@ -16,8 +16,8 @@ from sqlalchemy import Connection, text
 from sqlmodel import SQLModel
 
 from bot.services.container import Services, build_services
-from storage.engine import create_engine
-from storage.migrate import alembic_config, current_revision
+from storage.core.engine import create_engine
+from storage.core.migrate import alembic_config, current_revision
 from tests.conftest import POSTGRES_URL, Database
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()

@@ -11,8 +11,8 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 
 from bot.services.container import Services, build_services
-from storage.migrate import alembic_config, current_revision
-from storage.models import EventKind, EventSource, Order, OrderEvent, OrderStatus
+from storage.core.migrate import alembic_config, current_revision
+from storage.orders.tables import EventKind, EventSource, Order, OrderEvent, OrderStatus
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 

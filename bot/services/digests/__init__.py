@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.digest_claims import LEASE, DigestClaims
+from bot.services.digests.claims import LEASE, DigestClaims
 from bot.services.digests.composer import (
     DigestComposer,
     FreshnessSource,
@@ -18,7 +18,7 @@ from bot.services.digests.composer import (
 )
 from bot.services.digests.delivery import DigestDeliveries
 from bot.services.digests.subscriptions import DigestSubscriptions
-from bot.services.lagging import LagRules
+from bot.services.orders.lagging import LagRules
 
 
 @dataclass

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.calendar import business_days_between, subtract_business_days
+from bot.services.core.calendar import business_days_between, subtract_business_days
 from bot.services.digests.content import (
     Assembly,
     DigestContent,
@@ -20,11 +20,11 @@ from bot.services.digests.content import (
     assemble,
 )
 from bot.services.digests.spec import DigestSpec
-from bot.services.lagging import LagKind, LagRules, lag_reasons
+from bot.services.orders.lagging import LagKind, LagRules, lag_reasons
 from bot.services.sync import Freshness
-from storage import digest_orders
-from storage.digest_orders import LagBounds
-from storage.lookups import OrderFilter
+from storage.digests import candidates as digest_orders
+from storage.digests.candidates import LagBounds
+from storage.orders.lookups import OrderFilter
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from bot.services.digests.spec import Grouping
-from bot.services.lagging import LagKind
+from bot.services.orders.lagging import LagKind
 from bot.services.sync import Freshness
 
 _BITS = {kind: 1 << n for n, kind in enumerate(LagKind)}

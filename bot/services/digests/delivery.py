@@ -1,7 +1,8 @@
 """Delivering a digest slot exactly once: claim, compose, record progress and the outcome.
 
-Posting itself is Slack's business (bot/jobs/digests.py); this side decides who posts, what,
-and remembers how it went: the claim row, the snapshot the next digest compares with, and the
+Posting itself is Slack's business (bot/jobs/digests/slot_jobs.py); this side decides who
+posts, what, and remembers how it went: the claim row, the snapshot the next digest compares with,
+and the
 subscription's last success or error.
 """
 
@@ -14,13 +15,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.digest_claims import Claim, DigestClaims
+from bot.services.digests.claims import Claim, DigestClaims
 from bot.services.digests.composer import DigestComposer
 from bot.services.digests.content import DigestContent, snapshot_from_json, snapshot_json
+from bot.services.digests.schedule import DigestSchedule, Slot, next_slots
 from bot.services.digests.spec import DigestSpec
-from bot.services.schedule import DigestSchedule, Slot, next_slots
-from storage import digest_queries, digest_subscriptions
-from storage.digest_models import DigestSubscription
+from storage.digests import runs as digest_queries
+from storage.digests import subscriptions as digest_subscriptions
+from storage.digests.tables import DigestSubscription
 
 # Slack errors that mean the channel cannot take the digest until someone acts.
 CHANNEL_ERRORS = frozenset({"not_in_channel", "channel_not_found", "is_archived"})

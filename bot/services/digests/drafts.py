@@ -8,11 +8,17 @@ from datetime import time
 from functools import partial
 from typing import TypeVar
 
+from bot.services.core.errors import InvalidInput
+from bot.services.digests.schedule import (
+    ALL_DAYS,
+    DAY_NAMES,
+    DigestSchedule,
+    parse_days,
+    parse_times,
+)
 from bot.services.digests.spec import DigestFilters, DigestSpec, Grouping, check_number
-from bot.services.errors import InvalidInput
-from bot.services.lagging import LagKind
-from bot.services.schedule import ALL_DAYS, DAY_NAMES, DigestSchedule, parse_days, parse_times
-from storage.digest_models import DigestSubscription
+from bot.services.orders.lagging import LagKind
+from storage.digests.tables import DigestSubscription
 
 MAX_GRACE_MINUTES = 24 * 60
 T = TypeVar("T")

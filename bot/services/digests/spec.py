@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from bot.services.errors import InvalidInput
-from bot.services.lagging import LagKind, LagRules
-from storage.digest_models import DigestSubscription
-from storage.lookups import OrderFilter
-from storage.models import OPEN_STATUSES
+from bot.services.core.errors import InvalidInput
+from bot.services.orders.lagging import LagKind, LagRules
+from storage.digests.tables import DigestSubscription
+from storage.orders.lookups import OrderFilter
+from storage.orders.tables import OPEN_STATUSES
 
 MAX_ROWS_LIMIT = 2000  # rows one digest may list; the rest is counted in a "+N more" line
 MAX_DAYS_LIMIT = 365  # thresholds and minimum age, in business days

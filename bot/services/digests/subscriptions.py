@@ -14,14 +14,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.services.core.errors import PermissionDenied
+from bot.services.core.roles import Role
 from bot.services.digests.composer import DigestComposer
 from bot.services.digests.delivery import schedule_of
 from bot.services.digests.drafts import SubscriptionDraft, SubscriptionInput
-from bot.services.errors import PermissionDenied
-from bot.services.roles import Role
-from bot.services.schedule import describe, format_days, format_times, next_runs
-from storage import digest_subscriptions
-from storage.digest_models import DigestSubscription
+from bot.services.digests.schedule import describe, format_days, format_times, next_runs
+from storage.digests import subscriptions as digest_subscriptions
+from storage.digests.tables import DigestSubscription
 
 log = logging.getLogger(__name__)
 Changed = Callable[[], Awaitable[None]]

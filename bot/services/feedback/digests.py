@@ -2,7 +2,7 @@
 
 A subscription is a digest_subscriptions row of kind "feedback": one per channel, one day and
 one time a week in the bot's zone, optionally one team. Delivery is exactly-once through the
-same claim rows as the lagging digest (bot.services.digest_claims).
+same claim rows as the lagging digest (bot.services.digests.claims).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.errors import InvalidInput
-from bot.services.roles import Role, RoleBook
-from bot.services.schedule import (
+from bot.services.core.errors import InvalidInput
+from bot.services.core.roles import Role, RoleBook
+from bot.services.digests.schedule import (
     DigestSchedule,
     Slot,
     format_days,
@@ -24,8 +24,8 @@ from bot.services.schedule import (
     parse_days,
     parse_times,
 )
-from storage import feedback_queries
-from storage.digest_models import DigestSubscription
+from storage.digests.tables import DigestSubscription
+from storage.feedback import queries as feedback_queries
 
 DEFAULT_DAY = "mon"
 DEFAULT_TIME = "09:00"

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.services.errors import InvalidInput
-from storage.feedback_models import Feedback, FeedbackTag, Sentiment
+from bot.services.core.errors import InvalidInput
+from storage.feedback.tables import Feedback, FeedbackTag, Sentiment
 
 # Slack truncates a message's text at 40,000 characters: any message fits whole.
 TEXT_LIMIT = 40_000

@@ -11,9 +11,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.services.errors import InvalidInput
+from bot.services.core.errors import InvalidInput
 from bot.services.feedback.entries import FeedbackEntry
-from storage.feedback_models import FeedbackTag, Sentiment
+from storage.feedback.tables import FeedbackTag, Sentiment
 
 REPORT_PERIODS = (7, 30, 90)  # days
 TOP_NAMES = 5  # suppliers and SKUs listed

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.services.core.roles import Role, RoleBook
 from bot.services.feedback.entries import (
     FeedbackEntry,
     FeedbackInput,
@@ -19,11 +20,11 @@ from bot.services.feedback.entries import (
     feedback_text,
 )
 from bot.services.feedback.report import FeedbackReport, Period, ReportRow, summarise
-from bot.services.orders import OrderNotFound
-from bot.services.roles import Role, RoleBook
-from storage import feedback_queries, lookups, queries
-from storage.feedback_models import Feedback, FeedbackTag, Sentiment
-from storage.models import EventKind, EventSource, Order, OrderEvent
+from bot.services.orders.reader import OrderNotFound
+from storage.feedback import queries as feedback_queries
+from storage.feedback.tables import Feedback, FeedbackTag, Sentiment
+from storage.orders import lookups, queries
+from storage.orders.tables import EventKind, EventSource, Order, OrderEvent
 
 # The same note by the same rep this soon is a double submit, not new feedback.
 REPEAT_WINDOW = timedelta(minutes=1)

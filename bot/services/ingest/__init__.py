@@ -1,13 +1,13 @@
 """Orders pushed over the ingest API: validation, idempotent batches, per-item results."""
 
-from bot.services.ingest.results import IngestResult, ItemResult, Verdict
-from bot.services.ingest.service import (
+from bot.services.ingest.api_batches import (
     MAX_BATCH,
     BatchProblem,
     IdempotencyProblem,
     IngestService,
     KeyProblem,
 )
+from bot.services.ingest.results import IngestResult, ItemResult, Verdict
 
 __all__ = [
     "MAX_BATCH",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.services.order_fields import ALL_FIELDS, FieldProblem, RecordReader, kind_of
-from bot.services.order_writer import OrderChange, OrderInput, OrderWriter
+from bot.services.ingest.order_fields import ALL_FIELDS, FieldProblem, RecordReader, kind_of
+from bot.services.ingest.order_writer import OrderChange, OrderInput, OrderWriter
 
 _FIELD_LIST = ", ".join(ALL_FIELDS)
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from bot.services.order_fields import FieldProblem
-from bot.services.order_writer import Outcome
+from bot.services.ingest.order_fields import FieldProblem
+from bot.services.ingest.order_writer import Outcome
 
 
 class Verdict(StrEnum):

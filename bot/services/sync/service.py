@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.ingest.items import apply_in_order
-from bot.services.order_fields import RecordReader, ValueFormat
-from bot.services.order_writer import OrderInput, OrderWriter, Outcome
+from bot.services.ingest.order_fields import RecordReader, ValueFormat
+from bot.services.ingest.order_writer import OrderInput, OrderWriter, Outcome
 from bot.services.sync.source import (
     OrderSource,
     RecordMapping,
@@ -20,9 +20,9 @@ from bot.services.sync.source import (
     SourcePage,
     read_record,
 )
-from storage import ingest_queries
-from storage.ingest_models import SyncState
-from storage.models import EventSource
+from storage.ingest import queries as ingest_queries
+from storage.ingest.tables import SyncState
+from storage.orders.tables import EventSource
 
 log = logging.getLogger(__name__)
 FAILURES_BEFORE_ALERT = 3

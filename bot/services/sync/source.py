@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from bot.services.order_fields import ALL_FIELDS, FieldProblem, RecordReader, ValueFormat
-from bot.services.order_writer import OrderInput
-from storage.models import OrderStatus
+from bot.services.ingest.order_fields import ALL_FIELDS, FieldProblem, RecordReader, ValueFormat
+from bot.services.ingest.order_writer import OrderInput
+from storage.orders.tables import OrderStatus
 
 
 class SourceFailed(Exception):

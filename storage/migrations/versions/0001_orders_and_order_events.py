@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import storage.types
+import storage.core.types
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -35,20 +35,24 @@ def upgrade() -> None:
         sa.Column("value", sa.Numeric(precision=18, scale=2), nullable=True),
         sa.Column("currency", sa.String(length=3), nullable=True),
         sa.Column("status", sa.String(length=32), nullable=False),
-        sa.Column("ordered_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ordered_at", storage.core.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("promised_date", sa.Date(), nullable=False),
         sa.Column("current_eta", sa.Date(), nullable=True),
         sa.Column("slip_count", sa.Integer(), nullable=False),
         sa.Column("days_slipped", sa.Integer(), nullable=False),
-        sa.Column("eta_changed_at", storage.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("last_activity_at", storage.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_contact_at", storage.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("snoozed_until", storage.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("closed_at", storage.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("source_updated_at", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("eta_changed_at", storage.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "last_activity_at", storage.core.types.UTCDateTime(timezone=True), nullable=False
+        ),
+        sa.Column("last_contact_at", storage.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("snoozed_until", storage.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", storage.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "source_updated_at", storage.core.types.UTCDateTime(timezone=True), nullable=True
+        ),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", storage.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", storage.core.types.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "status IN ('received', 'confirmed', 'backordered', 'partially_filled', 'filled', 'cancelled')",
             name="ck_orders_status",
@@ -71,7 +75,7 @@ def upgrade() -> None:
         "order_events",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("order_id", sa.Integer(), nullable=False),
-        sa.Column("at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", storage.core.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("actor", sa.String(length=255), nullable=False),
         sa.Column("source", sa.String(length=16), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import storage.types
+import storage.core.types
 
 revision: str = "0004"
 down_revision: str | None = "0003"
@@ -36,11 +36,11 @@ def upgrade() -> None:
         sa.Column("only_changes", sa.Boolean(), nullable=False),
         sa.Column("paused", sa.Boolean(), nullable=False),
         sa.Column("grace_minutes", sa.Integer(), nullable=False),
-        sa.Column("last_success_at", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_success_at", storage.core.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
-        sa.Column("last_error_at", storage.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_error_at", storage.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", storage.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", storage.core.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("digest_subscriptions", schema=None) as batch_op:
@@ -53,12 +53,12 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("subscription_id", sa.Integer(), nullable=False),
         sa.Column("slot_key", sa.String(length=32), nullable=False),
-        sa.Column("scheduled_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("scheduled_at", storage.core.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("claimed_by", sa.String(length=128), nullable=False),
-        sa.Column("claimed_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("claimed_at", storage.core.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("posted_at", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("posted_at", storage.core.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("message_ts", sa.String(length=32), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
         sa.CheckConstraint(

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import storage.types
+import storage.core.types
 
 revision: str = "0006"
 down_revision: str | None = "0004"
@@ -28,15 +28,15 @@ def upgrade() -> None:
         sa.Column("event_id", sa.Integer(), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("claimed_by", sa.String(length=128), nullable=False),
-        sa.Column("claimed_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("claimed_at", storage.core.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("channel", sa.String(length=32), nullable=True),
         sa.Column("line_ts", sa.String(length=32), nullable=True),
         sa.Column("dm_user", sa.String(length=32), nullable=True),
         sa.Column("dm_ts", sa.String(length=32), nullable=True),
         sa.Column("detail", sa.Text(), nullable=True),
-        sa.Column("finished_at", storage.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", storage.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", storage.core.types.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint("kind IN ('overdue', 'slipped')", name="ck_alerts_kind"),
         sa.CheckConstraint(
             "status IN ('claimed', 'posted', 'skipped', 'failed')", name="ck_alerts_status"

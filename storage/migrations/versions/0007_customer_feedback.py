@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import storage.types
+import storage.core.types
 
 revision: str = "0007"
 down_revision: str | None = "0006"
@@ -36,8 +36,8 @@ def upgrade() -> None:
         sa.Column("channel_id", sa.String(length=32), nullable=True),
         sa.Column("message_ts", sa.String(length=32), nullable=True),
         sa.Column("permalink", sa.String(length=1024), nullable=True),
-        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", storage.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", storage.core.types.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "sentiment IN ('negative', 'neutral', 'positive')", name="ck_feedback_sentiment"
         ),

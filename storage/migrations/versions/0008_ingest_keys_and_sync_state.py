@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import storage.types
+import storage.core.types
 
 revision: str = "0008"
 down_revision: str | None = "0007"
@@ -24,7 +24,7 @@ def upgrade() -> None:
         sa.Column("key", sa.String(length=255), nullable=False),
         sa.Column("fingerprint", sa.String(length=64), nullable=False),
         sa.Column("result", sa.JSON(), nullable=True),
-        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", storage.core.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("key"),
     )
@@ -36,16 +36,16 @@ def upgrade() -> None:
     op.create_table(
         "sync_state",
         sa.Column("name", sa.String(length=64), nullable=False),
-        sa.Column("watermark", storage.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("last_run_at", storage.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("last_success_at", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("watermark", storage.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_run_at", storage.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_success_at", storage.core.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
-        sa.Column("last_error_at", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_error_at", storage.core.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("consecutive_failures", sa.Integer(), nullable=False),
         sa.Column("last_changed", sa.Integer(), nullable=False),
         sa.Column("last_rejected", sa.Integer(), nullable=False),
         sa.Column("last_problem", sa.Text(), nullable=True),
-        sa.Column("running_since", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("running_since", storage.core.types.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("name"),
     )
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import storage.types
+import storage.core.types
 
 revision: str = "0010"
 down_revision: str | None = "0005"
@@ -24,7 +24,7 @@ def upgrade() -> None:
         sa.Column("event_id", sa.String(length=64), nullable=False),
         sa.Column("event_type", sa.String(length=64), nullable=False),
         sa.Column("received_by", sa.String(length=128), nullable=False),
-        sa.Column("received_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("received_at", storage.core.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("event_id", name="uq_slack_event_receipts_event_id"),
     )

@@ -1,0 +1,156 @@
+"""The sync job end to end: a real upstream on loopback, the admins' DM after three failures,
+and `/backlog sync status` through signed Slack requests."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, timedelta
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.integrations.sync.upstream import UpstreamConfig, UpstreamSource
+from bot.jobs.sync.sync_job import SyncJob, schedule_sync
+from bot.services.container import Services
+from bot.services.core.roles import RoleBook
+from bot.services.sync import RecordMapping, SyncPlan, SyncService
+from tests.fakes.signing import SlackRequests
+from tests.fakes.slack_api import FakeSlack
+from tests.integrations.loopback import API_KEY, LoopbackUpstream, serving
+from tests.integrations.scripted import RecordedSleep
+from tests.kit.common import FixedClock, checked_message
+from tests.kit.running_bot import running_bot
+from tests.services.conftest import load_order
+
+ADMINS = RoleBook(
+    admins=frozenset({"U0LEAD01", "S0LEADS"}),
+    group_members={"S0LEADS": frozenset({"U0LEAD02", "U0LEAD01"})},
+)
+
+
+def order(number: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "order_id": number,
+        "customer": "Acme Hospital",
+        "ordered_at": "2026-11-01T10:00:00Z",
+        "promised_date": "2026-11-30",
+        "updated_at": "2026-11-24T08:00:00Z",
+    } | extra
+
+
+def connect(services: Services, upstream: LoopbackUpstream, key: str = API_KEY) -> SyncService:
+    """The sync service of `services`, pointed at `upstream` over real HTTP."""
+    config = UpstreamConfig(upstream.url, headers={"X-Api-Key": key}, retries=1)
+    source = UpstreamSource(config, sleep=RecordedSleep())
+    plan = SyncPlan(upstream.url, timedelta(minutes=15))
+    services.sync = SyncService(
+        services.sessions, services.clock, UTC, source, RecordMapping(), plan
+    )
+    return services.sync
+
+
+def slack(fake: FakeSlack) -> AsyncWebClient:
+    return AsyncWebClient(token="xoxb-test", base_url=fake.base_url)
+
+
+async def test_sync_job_pulls_every_page_from_a_real_http_upstream(
+    services: Services, fake_slack: FakeSlack
+):
+    pages = [[order("SO-1"), order("SO-2")], [order("SO-3", status="shipped")]]
+    async with serving(LoopbackUpstream(pages)) as upstream:
+        sync = connect(services, upstream)
+
+        run = await SyncJob(sync, slack(fake_slack), ADMINS).run()
+        await sync.close()
+
+    assert (run.ok, run.pages, run.changed) == (True, 2, 3)
+    assert (await load_order(services, "SO-3")).status == "filled"
+    assert [q.get("cursor") for q in upstream.queries] == [None, "1"]
+    assert fake_slack.calls_to("chat.postMessage") == []
+
+
+async def test_three_failures_in_a_row_dm_each_admin_once(
+    services: Services, fake_slack: FakeSlack, clock: FixedClock
+):
+    async with serving(LoopbackUpstream([[]], failing=True)) as upstream:
+        job = SyncJob(connect(services, upstream), slack(fake_slack), ADMINS)
+        runs = []
+        for _ in range(4):
+            runs.append(await job.run())
+            clock.advance(minutes=15)
+        await services.sync.close()
+
+    assert [run.alert_admins for run in runs] == [False, False, True, False]
+    opened = [call.args["users"] for call in fake_slack.calls_to("conversations.open")]
+    assert opened == ["U0LEAD01", "U0LEAD02"]
+    posts = fake_slack.calls_to("chat.postMessage")
+    assert [post.args["channel"] for post in posts] == ["D0LEAD01", "D0LEAD02"]
+    assert posts[0].args["text"] == (
+        "The upstream order sync has failed 3 times in a row. Last error: upstream failed"
+        " 2 times; last: HTTP 503. Orders were never synced. Check UPSTREAM_URL and its"
+        " credentials; `/backlog sync status` shows the details."
+    )
+
+
+async def test_sync_job_with_a_wrong_key_fails_without_retrying(
+    services: Services, fake_slack: FakeSlack
+):
+    async with serving(LoopbackUpstream([[order("SO-1")]])) as upstream:
+        sync = connect(services, upstream, key="wrong")
+
+        run = await SyncJob(sync, slack(fake_slack), ADMINS).run()
+        await sync.close()
+
+    assert run.error == 'upstream refused the request: HTTP 401 \'{"error":"unauthorized"}\''
+    assert len(upstream.queries) == 1
+
+
+async def test_schedule_sync_runs_now_and_every_interval(services: Services, fake_slack):
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    job = SyncJob(services.sync, slack(fake_slack), ADMINS)
+
+    schedule_sync(scheduler, job, 15, services.clock())
+
+    [scheduled] = scheduler.get_jobs()
+    assert scheduled.trigger.interval == timedelta(minutes=15)
+    assert (scheduled.id, scheduled.max_instances) == ("upstream-sync", 1)
+
+
+async def test_backlog_sync_status_shows_last_success_and_errors(
+    services: Services, fake_slack: FakeSlack, slack_requests: SlackRequests, clock: FixedClock
+):
+    async with serving(LoopbackUpstream([[order("SO-1")]])) as upstream:
+        sync = connect(services, upstream)
+        await sync.run_once()
+        clock.advance(minutes=12)
+        upstream.failing = True
+        await sync.run_once()
+        clock.advance(minutes=1)
+        await sync.close()
+    async with running_bot(services, fake_slack) as bot:
+        response = await bot.send(slack_requests.slash_command("sync status"))
+
+    reply = checked_message(response.json())
+    assert reply["text"] == (
+        f"Upstream sync: every 15 min from {upstream.url}\n"
+        "Last success: 2026-11-24 09:00 (13 min ago): 1 order changed, 0 records rejected\n"
+        "Failing (1 in a row), last at 2026-11-24 09:12: upstream failed 2 times; last: HTTP 503\n"
+        "Next run asks for orders changed since 2026-11-24 08:00."
+    )
+    assert "*Failing*" in json.dumps(reply["blocks"])
+
+
+async def test_backlog_sync_status_when_no_upstream_is_configured(
+    services: Services, fake_slack: FakeSlack, slack_requests: SlackRequests
+):
+    async with running_bot(services, fake_slack) as bot:
+        response = await bot.send(slack_requests.slash_command("sync"))
+        wrong = await bot.send(slack_requests.slash_command("sync now"))
+
+    assert checked_message(response.json())["text"] == (
+        "Upstream sync is off.\nSet UPSTREAM_URL to pull orders (README, section 'Upstream sync')."
+    )
+    assert checked_message(wrong.json())["text"] == (
+        "I don't know `sync now`. Usage: /backlog sync status"
+    )

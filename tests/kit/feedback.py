@@ -1,0 +1,124 @@
+"""Shared arrangements for the customer feedback tests: a running bot, shortcut, states."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+from sqlmodel import col
+
+from bot.blocks.kit import ids
+from bot.services.container import Services
+from storage.feedback.tables import Feedback
+from tests.fakes.signing import SlackRequests
+from tests.fakes.slack_api import FakeSlack
+from tests.kit.common import configure_roles_and_teams, order_row, seed_orders
+from tests.kit.running_bot import RunningBot, running_bot
+
+REP, VIEWER, LEAD, CUSTOMER = "U0REP0001", "U0VIEW001", "U0LEAD001", "U0CUST001"
+
+
+@pytest.fixture(name="bot")
+async def feedback_bot(
+    services: Services, fake_slack: FakeSlack, tmp_path: Path
+) -> AsyncIterator[RunningBot]:
+    """SO-1001 (Acme Hospital, emea) and SO-1002 (Globex Labs); VIEWER may only look."""
+    configure_roles_and_teams(services, viewers=frozenset({VIEWER}), teams={"emea": "C0EMEA"})
+    await seed_orders(
+        services,
+        tmp_path,
+        [
+            order_row(team="emea", owner=REP, promised_date="2026-11-25", supplier="Globex"),
+            order_row(order_id="SO-1002", customer="Globex Labs", promised_date="2026-11-20"),
+        ],
+    )
+    async with running_bot(services, fake_slack) as running:
+        yield running
+
+
+async def open_feedback_modal(
+    bot: RunningBot, requests: SlackRequests, text: str = "Where is my order?", **message: Any
+) -> dict[str, Any]:
+    """Use the shortcut on a message; the modal the bot opened."""
+    request = requests.message_shortcut(
+        ids.LOG_FEEDBACK_SHORTCUT, text, **{"message_user": CUSTOMER, "user_id": REP, **message}
+    )
+    response = await bot.send(request)
+    assert response.status_code == 200
+    view: dict[str, Any] = bot.fake.last("views.open").args["view"]
+    return view
+
+
+def initial_texts(view: dict[str, Any]) -> dict[str, str]:
+    """The text inputs' pre-filled values by block id."""
+    return {
+        block["block_id"]: block["element"].get("initial_value", "")
+        for block in view["blocks"]
+        if block["type"] == "input" and block["element"]["type"] == "plain_text_input"
+    }
+
+
+def feedback_state(
+    texts: Mapping[str, str | None],
+    target: str | None = "o:SO-1001",
+    sentiment: str | None = "negative",
+    tags: tuple[str, ...] = (),
+    owner: str | None = None,
+) -> dict[str, Any]:
+    """A submitted feedback modal; `texts` by block id, like initial_texts()."""
+    state: dict[str, Any] = {
+        block: {"value": {"type": "plain_text_input", "value": value}}
+        for block, value in texts.items()
+    }
+    option = {"text": {"type": "plain_text", "text": target}, "value": target} if target else None
+    state["feedback_target"] = {
+        ids.FEEDBACK_TARGET_ACTION: {"type": "external_select", "selected_option": option}
+    }
+    chosen = {"value": sentiment} if sentiment else None
+    state["feedback_sentiment"] = {"value": {"type": "radio_buttons", "selected_option": chosen}}
+    state["feedback_tags"] = {
+        "value": {"type": "checkboxes", "selected_options": [{"value": t} for t in tags]}
+    }
+    state["feedback_owner"] = {"value": {"type": "users_select", "selected_user": owner}}
+    return state
+
+
+async def submit_view(
+    bot: RunningBot,
+    requests: SlackRequests,
+    view: dict[str, Any],
+    state: dict[str, Any],
+    user: str = REP,
+) -> dict[str, Any]:
+    """Submit `view` with `state`; the ack's body ({} for a plain ack)."""
+    request = requests.view_submission(
+        view["callback_id"], state, private_metadata=view["private_metadata"], user_id=user
+    )
+    response = await bot.send(request)
+    assert response.status_code == 200
+    await bot.settle()
+    return response.json() if response.content else {}
+
+
+async def suggest(
+    bot: RunningBot, requests: SlackRequests, view: dict[str, Any], typed: str
+) -> httpx.Response:
+    """The options request Slack sends while the rep types in the order picker."""
+    # The modal as Slack holds it (with its id and state), around what the bot opened.
+    shown = requests.view_submission(
+        view["callback_id"], {}, private_metadata=view["private_metadata"]
+    ).payload()["view"]
+    request = requests.block_suggestion(
+        ids.FEEDBACK_TARGET_ACTION, typed, user_id=REP, block_id="feedback_target", view=shown
+    )
+    return await bot.send(request)
+
+
+async def stored_feedback(services: Services) -> list[Feedback]:
+    async with services.sessions() as session:
+        query = select(Feedback).order_by(col(Feedback.id))
+        return list((await session.execute(query)).scalars())

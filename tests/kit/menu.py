@@ -1,0 +1,158 @@
+"""Shared arrangements for the card's overflow-menu tests: a running bot, clicks, submissions."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+from sqlmodel import col
+
+from bot.blocks.kit import ids
+from bot.blocks.orders.menu import MenuChoice
+from bot.services.container import Services
+from bot.services.core.roles import Role, RoleBook
+from bot.services.core.teams import TeamChannels
+from bot.services.orders.actions import OrderActions
+from storage.orders.tables import ExpediteRequest, OrderEvent
+from tests.fakes.signing import SlackRequests
+from tests.fakes.slack_api import FakeSlack
+from tests.kit.common import checked_message, order_row, seed_orders
+from tests.kit.running_bot import RunningBot, running_bot
+
+REP, OTHER, VIEWER, LEAD = "U0REP0001", "U0REP0002", "U0VIEW001", "U0LEAD001"
+ORDER = "SO-1001"
+
+
+@pytest.fixture(name="bot")
+async def menu_bot(
+    services: Services, fake_slack: FakeSlack, tmp_path: Path
+) -> AsyncIterator[RunningBot]:
+    """SO-1001 of team emea (channel C0EMEA), owned by REP; LEAD is an admin."""
+    services.roles = RoleBook(
+        admins=frozenset({LEAD}), viewers=frozenset({VIEWER}), default=Role.REP
+    )
+    services.actions = OrderActions(
+        services.sessions, services.clock, services.orders.zone, services.roles
+    )
+    services.teams = TeamChannels({"emea": "C0EMEA"})
+    await seed_orders(
+        services, tmp_path, [order_row(team="emea", owner=REP, promised_date="2026-11-25")]
+    )
+    async with running_bot(services, fake_slack) as running:
+        yield running
+
+
+async def card(bot: RunningBot, requests: SlackRequests, user: str = REP) -> dict[str, Any]:
+    response = await bot.send(requests.slash_command(ORDER, user_id=user))
+    return checked_message(response.json())
+
+
+def element(message: dict[str, Any], action_id: str) -> dict[str, Any] | None:
+    for block in message["blocks"]:
+        for found in block.get("elements", []):
+            if found.get("action_id") == action_id:
+                return dict(found)
+    return None
+
+
+def menu_value(message: dict[str, Any], choice: MenuChoice) -> str:
+    menu = element(message, ids.ORDER_MENU_ACTION)
+    assert menu is not None, "the card has no overflow menu"
+    [value] = [o["value"] for o in menu["options"] if o["value"].startswith(f"{choice}|")]
+    return str(value)
+
+
+async def pick(
+    bot: RunningBot, requests: SlackRequests, value: str, user: str = REP
+) -> httpx.Response:
+    """Pick the overflow option with `value`, then wait for the follow-up work."""
+    option = {"text": {"type": "plain_text", "text": "option"}, "value": value}
+    request = requests.block_actions(
+        ids.ORDER_MENU_ACTION,
+        user_id=user,
+        block_id=ids.ORDER_ACTIONS_BLOCK,
+        action={"type": "overflow", "selected_option": option},
+    )
+    response = await bot.send(request)
+    await bot.settle()
+    return response
+
+
+async def open_menu_modal(
+    bot: RunningBot, requests: SlackRequests, choice: MenuChoice, user: str = REP
+) -> dict[str, Any]:
+    response = await pick(bot, requests, menu_value(await card(bot, requests), choice), user)
+    assert response.status_code == 200
+    view: dict[str, Any] = bot.fake.last("views.open").args["view"]
+    return view
+
+
+async def submit(
+    bot: RunningBot,
+    requests: SlackRequests,
+    view: dict[str, Any],
+    state: dict[str, Any],
+    user: str = REP,
+) -> dict[str, Any]:
+    request = requests.view_submission(
+        view["callback_id"], state, private_metadata=view["private_metadata"], user_id=user
+    )
+    response = await bot.send(request)
+    assert response.status_code == 200
+    await bot.settle()
+    return response.json() if response.content else {}
+
+
+async def click(
+    bot: RunningBot, requests: SlackRequests, action_id: str, value: str, user: str, **where: Any
+) -> httpx.Response:
+    response = await bot.send(requests.block_actions(action_id, value=value, user_id=user, **where))
+    await bot.settle()
+    return response
+
+
+async def events(services: Services, kind: str) -> list[OrderEvent]:
+    async with services.sessions() as session:
+        query = select(OrderEvent).where(col(OrderEvent.kind) == kind).order_by(col(OrderEvent.id))
+        return list((await session.execute(query)).scalars())
+
+
+async def expedite_requests(services: Services) -> list[ExpediteRequest]:
+    async with services.sessions() as session:
+        query = select(ExpediteRequest).order_by(col(ExpediteRequest.id))
+        return list((await session.execute(query)).scalars())
+
+
+def user_state(user: str | None) -> dict[str, Any]:
+    return {"owner_user": {"value": {"type": "users_select", "selected_user": user}}}
+
+
+def snooze_state(
+    day: str | None, reason: str = "Customer closed until Thursday", at: str | None = None
+) -> dict[str, Any]:
+    return {
+        "snooze_date": {"value": {"type": "datepicker", "selected_date": day}},
+        "snooze_time": {"value": {"type": "timepicker", "selected_time": at}},
+        "snooze_reason": {"value": {"type": "plain_text_input", "value": reason}},
+    }
+
+
+def close_state(status: str | None, reason: str = "Shipped from the spare stock") -> dict[str, Any]:
+    option = {"text": {"type": "plain_text", "text": status}, "value": status} if status else None
+    return {
+        "close_status": {"value": {"type": "radio_buttons", "selected_option": option}},
+        "close_reason": {"value": {"type": "plain_text_input", "value": reason}},
+    }
+
+
+def expedite_state(reason: str = "Surgery scheduled Friday") -> dict[str, Any]:
+    return {"expedite_reason": {"value": {"type": "plain_text_input", "value": reason}}}
+
+
+def replies(bot: RunningBot) -> list[dict[str, Any]]:
+    """Everything posted to response_urls, oldest first, after the Block Kit checks."""
+    return [checked_message(call.args) for call in bot.fake.calls_to("response_url")]
