@@ -11,7 +11,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 
 # Error codes Slack sends with HTTP 200 that still mean "later".
-_TRANSIENT_ERRORS = frozenset(
+TRANSIENT_ERRORS = frozenset(
     {"ratelimited", "fatal_error", "internal_error", "service_unavailable", "request_timeout"}
 )
 # What a call to Slack raises when no answer came back: aiohttp's own errors, a timeout.
@@ -21,10 +21,8 @@ UNREACHABLE = (aiohttp.ClientError, TimeoutError)
 def unavailable(exc: BaseException) -> str | None:
     """Why Slack could not take the call now, or None when `exc` is no such failure."""
     if isinstance(exc, SlackApiError):
-        status = exc.response.status_code
-        error = slack_error(exc)
-        if status == 429 or status >= 500 or error in _TRANSIENT_ERRORS:
-            return f"Slack answered {status} {error}"
+        if is_transient(exc):
+            return f"Slack answered {exc.response.status_code} {slack_error(exc)}"
         return None
     if isinstance(exc, TimeoutError):
         return "Slack did not answer in time"
@@ -34,5 +32,12 @@ def unavailable(exc: BaseException) -> str | None:
 
 
 def slack_error(exc: SlackApiError) -> str:
-    """Slack's error code, e.g. `channel_not_found`."""
-    return str(exc.response.get("error") or "unknown_error")
+    """Slack's error code ("not_in_channel"), or the HTTP status when the body has none."""
+    error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
+    return str(error or f"http_{exc.response.status_code}")
+
+
+def is_transient(exc: SlackApiError) -> bool:
+    """A 429, a 5xx or an error code that means "later": worth another try."""
+    status = exc.response.status_code
+    return status == 429 or status >= 500 or slack_error(exc) in TRANSIENT_ERRORS

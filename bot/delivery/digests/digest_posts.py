@@ -19,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks.digests.message import DigestHeading, DigestMessage, build_digest
 from bot.blocks.digests.notices import delivery_problem, digest_scope
 from bot.blocks.kit.wire import to_wire
+from bot.delivery.core.slack_errors import is_transient, slack_error
 from bot.services.digests.delivery import CHANNEL_ERRORS, Delivery, DigestDeliveries
 
 log = logging.getLogger(__name__)
@@ -28,9 +29,6 @@ log = logging.getLogger(__name__)
 RATE_LIMIT_WAITS = 5
 _DEFAULT_WAIT_SECONDS = 1.0
 # Answers that say "not now" rather than "never": the slot is retried, not marked failed.
-TRANSIENT_ERRORS = frozenset(
-    {"ratelimited", "fatal_error", "internal_error", "service_unavailable", "request_timeout"}
-)
 
 # What DigestSender.send answers when the slot was taken over (by another process, or another
 # job run of this one) while this post stood still past the lease: frozen, or waiting on Slack
@@ -39,17 +37,6 @@ TAKEN_OVER = "taken_over"
 
 Progress = Callable[[str, int], Awaitable[None]]
 Sleep = Callable[[float], Awaitable[None]]
-
-
-def slack_error(exc: SlackApiError) -> str:
-    """Slack's error code ("not_in_channel"), or the HTTP status when the body has none."""
-    error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
-    return str(error or f"http_{exc.response.status_code}")
-
-
-def is_transient(exc: SlackApiError) -> bool:
-    status = exc.response.status_code
-    return status == 429 or status >= 500 or slack_error(exc) in TRANSIENT_ERRORS
 
 
 class DigestPoster:

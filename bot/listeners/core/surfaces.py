@@ -19,8 +19,7 @@ from bot.blocks.kit import ids
 from bot.blocks.kit.forms import ModalContext
 from bot.blocks.kit.notices import build_notice_modal
 from bot.blocks.kit.wire import view_to_wire
-from bot.services.core.errors import PermissionDenied
-from bot.services.core.roles import Role, RoleBook
+from bot.services.core.roles import PermissionDenied, Role, RoleBook
 
 
 def in_modal(body: dict[str, Any]) -> bool:

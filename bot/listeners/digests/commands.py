@@ -19,8 +19,7 @@ from bot.listeners.core.router import SubcommandRouter, subcommand
 from bot.listeners.digests.slack_access import is_member, user_zone
 from bot.listeners.digests.subscription_modal import DigestModal
 from bot.services.container import Services
-from bot.services.core.errors import PermissionDenied
-from bot.services.core.roles import Role
+from bot.services.core.roles import PermissionDenied, Role
 from bot.services.digests.drafts import SubscriptionDraft
 from bot.services.digests.subscriptions import Actor, SubscriptionNotFound
 

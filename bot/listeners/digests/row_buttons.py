@@ -22,7 +22,8 @@ from bot.blocks.kit.wire import to_wire, view_to_wire
 from bot.blocks.orders.button_modals import build_contact_modal, build_eta_modal
 from bot.blocks.orders.card import build_order_card, order_card_text
 from bot.blocks.orders.menu import MenuChoice
-from bot.delivery.digests.digest_posts import DigestPoster, heading_for, slack_error
+from bot.delivery.core.slack_errors import slack_error
+from bot.delivery.digests.digest_posts import DigestPoster, heading_for
 from bot.listeners.core.background import Background
 from bot.listeners.core.registry import Registry
 from bot.listeners.core.surfaces import channel_of, refuse_viewer

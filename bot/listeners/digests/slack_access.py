@@ -7,7 +7,7 @@ import logging
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.delivery.digests.digest_posts import slack_error
+from bot.delivery.core.slack_errors import slack_error
 
 log = logging.getLogger(__name__)
 _PAGE = 1000

@@ -18,13 +18,12 @@ from bot.blocks.digests.subscription_fields import CHANNEL, FIELD_BLOCKS, read_d
 from bot.blocks.digests.subscription_modal import DigestModalMeta, PreviewLine, build_digest_modal
 from bot.blocks.kit import ids
 from bot.blocks.kit.wire import view_to_wire
-from bot.delivery.digests.digest_posts import slack_error
+from bot.delivery.core.slack_errors import slack_error
 from bot.listeners.core.background import Background
 from bot.listeners.core.registry import Registry
 from bot.listeners.digests.slack_access import is_member
 from bot.services.container import Services
-from bot.services.core.errors import PermissionDenied
-from bot.services.core.roles import Role
+from bot.services.core.roles import PermissionDenied, Role
 from bot.services.digests.drafts import InvalidSubscription, SubscriptionDraft
 from bot.services.digests.subscriptions import Actor, SubscriptionNotFound
 

@@ -22,7 +22,8 @@ from bot.blocks.kit.wire import to_wire
 from bot.listeners.core.parsing import UsageError, unescape
 from bot.listeners.core.router import SubcommandRouter, subcommand
 from bot.services.container import Services
-from bot.services.core.errors import InvalidInput, PermissionDenied
+from bot.services.core.errors import InvalidInput
+from bot.services.core.roles import PermissionDenied
 from bot.services.feedback.entries import FeedbackInput
 from bot.services.orders.reader import OrderNotFound
 

@@ -22,7 +22,7 @@ from bot.listeners.core.registry import Registry
 from bot.listeners.core.surfaces import refuse_viewer
 from bot.listeners.feedback.follow_ups import FeedbackFollowUps
 from bot.services.container import Services
-from bot.services.core.errors import PermissionDenied
+from bot.services.core.roles import PermissionDenied
 from bot.services.feedback.entries import FeedbackNotFound
 
 

@@ -33,8 +33,8 @@ from bot.listeners.core.parsing import unescape
 from bot.listeners.core.registry import Registry
 from bot.listeners.feedback.follow_ups import FeedbackFollowUps
 from bot.services.container import Services
-from bot.services.core.errors import InvalidInput, PermissionDenied
-from bot.services.core.roles import Role
+from bot.services.core.errors import InvalidInput
+from bot.services.core.roles import PermissionDenied, Role
 from bot.services.orders.reader import OrderNotFound
 
 log = logging.getLogger(__name__)

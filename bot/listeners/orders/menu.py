@@ -21,7 +21,8 @@ from bot.listeners.core.surfaces import modal_context, open_modal, refuse_viewer
 from bot.listeners.orders.follow_ups import FollowUps
 from bot.listeners.orders.menu_modals import MenuModals
 from bot.services.container import Services
-from bot.services.core.errors import InvalidInput, PermissionDenied, StaleUpdate
+from bot.services.core.errors import InvalidInput, StaleUpdate
+from bot.services.core.roles import PermissionDenied
 
 
 class OrderMenu:

@@ -18,7 +18,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks.kit.forms import FormErrors, ModalContext
 from bot.blocks.kit.wire import view_to_wire
 from bot.listeners.core.background import Background
-from bot.services.core.errors import InvalidInput, PermissionDenied, StaleUpdate
+from bot.services.core.errors import InvalidInput, StaleUpdate
+from bot.services.core.roles import PermissionDenied
 from bot.services.orders.actions.unit import ActionResult
 from storage.orders.tables import Order
 

@@ -14,7 +14,8 @@ from bot.listeners.core.registry import Registry
 from bot.listeners.orders.expedite_posts import ExpeditePosts
 from bot.listeners.orders.follow_ups import FollowUps
 from bot.services.container import Services
-from bot.services.core.errors import ExpediteNotFound, InvalidInput, PermissionDenied, StaleUpdate
+from bot.services.core.errors import ExpediteNotFound, InvalidInput, StaleUpdate
+from bot.services.core.roles import PermissionDenied
 
 
 class FollowUpActions:

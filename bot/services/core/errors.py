@@ -1,18 +1,16 @@
-"""Typed errors of the service layer; entry points turn them into replies or field errors.
+"""The one error hierarchy of the service layer: every refusal a user or client can fix is a
+`BacklogError`; entry points turn them into replies, modal field errors or HTTP 4xx.
 
-OrderNotFound lives in bot.services.orders.reader (the read side raises it too).
+Feature errors subclass these where they are raised (OrderNotFound in bot.services.orders.reader,
+PermissionDenied in bot.services.core.roles, ...).
 """
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from storage.orders.tables import Order
-
-if TYPE_CHECKING:
-    from bot.services.core.roles import Role
 
 _SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,}")
 
@@ -22,47 +20,41 @@ def mention(actor: str) -> str:
     return f"<@{actor}>" if _SLACK_USER.fullmatch(actor) else actor
 
 
-class InvalidInput(ValueError):
+class BacklogError(Exception):
+    """A refusal with a message meant for the person or client who asked."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(BacklogError, LookupError):
+    """What was asked for does not exist (an order, a subscription, a note, a request)."""
+
+
+class InvalidInput(BacklogError, ValueError):
     """The request cannot be applied as given; `field` names the input to fix (None: the whole)."""
 
     def __init__(self, field: str | None, message: str) -> None:
         super().__init__(message)
         self.field = field
-        self.message = message
 
 
-class StaleUpdate(Exception):
+class StaleUpdate(BacklogError):
     """Someone changed the order after the user saw it; `fresh` is the order as it is now."""
 
     def __init__(self, fresh: Order, changed_by: str | None, changed_at: datetime | None) -> None:
         who = mention(changed_by) if changed_by else "Someone"
-        self.message = (
+        super().__init__(
             f"{who} changed this order after you opened it. "
             "Check the current values and try again if your change still applies."
         )
-        super().__init__(self.message)
         self.fresh = fresh
         self.changed_by = changed_by
         self.changed_at = changed_at
 
 
-class PermissionDenied(PermissionError):
-    """The user's role is below what the action needs."""
-
-    def __init__(
-        self, user_id: str, needed: Role, actual: Role, action: str = "change orders"
-    ) -> None:
-        self.message = (
-            f"Only {needed.holders} can {action}; you have {actual.value} access. "
-            "Ask an admin (BACKLOG_ADMINS) to add you."
-        )
-        super().__init__(self.message)
-        self.user_id = user_id
-        self.needed = needed
-        self.actual = actual
-
-
-class ExpediteNotFound(LookupError):
+class ExpediteNotFound(NotFound):
     """No expedite request has that id."""
 
     def __init__(self, request_id: int) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bot.services.core.errors import PermissionDenied
+from bot.services.core.errors import BacklogError
 
 
 class Role(StrEnum):
@@ -28,6 +28,21 @@ class Role(StrEnum):
 
 _RANKS = {Role.VIEWER: 0, Role.REP: 1, Role.ADMIN: 2}
 _HOLDERS = {Role.VIEWER: "members", Role.REP: "reps and admins", Role.ADMIN: "admins"}
+
+
+class PermissionDenied(BacklogError, PermissionError):
+    """The user's role is below what the action needs."""
+
+    def __init__(
+        self, user_id: str, needed: Role, actual: Role, action: str = "change orders"
+    ) -> None:
+        super().__init__(
+            f"Only {needed.holders} can {action}; you have {actual.value} access. "
+            "Ask an admin (BACKLOG_ADMINS) to add you."
+        )
+        self.user_id = user_id
+        self.needed = needed
+        self.actual = actual
 
 
 @dataclass

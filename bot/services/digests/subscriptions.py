@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.core.errors import PermissionDenied
-from bot.services.core.roles import Role
+from bot.services.core.errors import NotFound
+from bot.services.core.roles import PermissionDenied, Role
 from bot.services.digests.composer import DigestComposer
 from bot.services.digests.delivery import schedule_of
 from bot.services.digests.drafts import SubscriptionDraft, SubscriptionInput
@@ -28,13 +28,12 @@ Changed = Callable[[], Awaitable[None]]
 PREVIEW_RUNS = 3
 
 
-class SubscriptionNotFound(LookupError):
+class SubscriptionNotFound(NotFound):
     """No subscription has that id."""
 
     def __init__(self, subscription_id: int) -> None:
         super().__init__(f"No digest subscription #{subscription_id}.")
         self.subscription_id = subscription_id
-        self.message = str(self)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.services.core.errors import InvalidInput
+from bot.services.core.errors import InvalidInput, NotFound
 from storage.feedback.tables import Feedback, FeedbackTag, Sentiment
 
 # Slack truncates a message's text at 40,000 characters: any message fits whole.
@@ -14,7 +14,7 @@ TEXT_LIMIT = 40_000
 CUSTOMER_LIMIT = 255  # the customer column's size
 
 
-class FeedbackNotFound(LookupError):
+class FeedbackNotFound(NotFound):
     """No feedback note has that id."""
 
     def __init__(self, feedback_id: int) -> None:

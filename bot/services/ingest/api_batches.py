@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.services.core.errors import BacklogError
 from bot.services.ingest.items import apply_in_order, read_item
 from bot.services.ingest.order_fields import FieldProblem, RecordReader, ValueFormat
 from bot.services.ingest.order_writer import OrderChange, OrderInput, OrderWriter, Outcome
@@ -27,7 +28,7 @@ ACTOR = "api"
 _CANONICAL = {"current_eta": "eta"}  # the column a source's eta lands in
 
 
-class BatchProblem(ValueError):
+class BatchProblem(BacklogError, ValueError):
     """The request as a whole is not a batch of orders (empty, too long, wrong shape)."""
 
 
@@ -39,7 +40,7 @@ class KeyProblem(StrEnum):
     BUSY = "busy"  # a request with this key is still being answered
 
 
-class IdempotencyProblem(ValueError):
+class IdempotencyProblem(BacklogError, ValueError):
     """The Idempotency-Key cannot be honoured; `kind` says why."""
 
     def __init__(self, reason: str, kind: KeyProblem) -> None:

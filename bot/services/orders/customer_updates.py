@@ -13,7 +13,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.core.errors import InvalidInput
+from bot.services.core.errors import BacklogError, InvalidInput
 from bot.services.core.roles import Role, RoleBook
 from bot.services.orders.actions import ActionResult, ContactChannel, ContactOutcome, OrderActions
 from bot.services.orders.actions.inputs import TEXT_LIMIT
@@ -36,12 +36,8 @@ class OutboundUpdate:
     sent_at: datetime
 
 
-class HelpdeskRefused(Exception):
+class HelpdeskRefused(BacklogError):
     """The helpdesk did not take the update (an error answer, no answer, unreachable)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class HelpdeskOutbox(Protocol):

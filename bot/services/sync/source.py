@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.services.core.errors import BacklogError
 from bot.services.ingest.order_fields import ALL_FIELDS, FieldProblem, RecordReader, ValueFormat
 from bot.services.ingest.order_writer import OrderInput
 from storage.orders.tables import OrderStatus
 
 
-class SourceFailed(Exception):
+class SourceFailed(BacklogError):
     """The upstream could not give a page (after retries); the message says why."""
 
 
@@ -37,7 +38,7 @@ class OrderSource(Protocol):
         ...
 
 
-class MappingProblem(ValueError):
+class MappingProblem(BacklogError, ValueError):
     """UPSTREAM_MAP names a field that does not exist."""
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.core.errors import PermissionDenied
-from bot.services.core.roles import Role, RoleBook
+from bot.services.core.roles import PermissionDenied, Role, RoleBook
 
 BOOK = RoleBook(
     admins=frozenset({"UADMIN001", "SLEADS001"}),

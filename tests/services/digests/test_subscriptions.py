@@ -7,8 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.services.container import Services
-from bot.services.core.errors import PermissionDenied
-from bot.services.core.roles import Role
+from bot.services.core.roles import PermissionDenied, Role
 from bot.services.digests.drafts import InvalidSubscription, SubscriptionDraft
 from bot.services.digests.spec import Grouping
 from bot.services.digests.subscriptions import Actor, SubscriptionNotFound

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from bot.services.container import Services
-from bot.services.core.errors import InvalidInput, PermissionDenied
+from bot.services.core.errors import InvalidInput
+from bot.services.core.roles import PermissionDenied
 from bot.services.feedback.digests import FeedbackDigests
 from storage.digests.tables import DigestSubscription
 from tests.kit.common import FixedClock

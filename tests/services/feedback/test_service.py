@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from bot.services.container import Services
-from bot.services.core.errors import InvalidInput, PermissionDenied
+from bot.services.core.errors import InvalidInput
+from bot.services.core.roles import PermissionDenied
 from bot.services.feedback.entries import FeedbackInput, FeedbackNotFound
 from bot.services.feedback.service import FeedbackService
 from bot.services.orders.reader import OrderNotFound

@@ -10,7 +10,8 @@ import pytest
 
 from bot.integrations.orders.helpdesk import HelpdeskWebhook
 from bot.services.container import Services
-from bot.services.core.errors import InvalidInput, PermissionDenied
+from bot.services.core.errors import InvalidInput
+from bot.services.core.roles import PermissionDenied
 from bot.services.orders.actions import EtaReason
 from bot.services.orders.customer_drafts import EtaChange, Offer
 from bot.services.orders.customer_updates import DraftOutdated, HelpdeskRefused

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.services.container import Services
-from bot.services.core.errors import ExpediteNotFound, InvalidInput, PermissionDenied
-from bot.services.core.roles import Role
+from bot.services.core.errors import ExpediteNotFound, InvalidInput
+from bot.services.core.roles import PermissionDenied, Role
 from bot.services.orders.actions import (
     ActionResult,
     ContactChannel,

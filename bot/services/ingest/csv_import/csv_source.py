@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.services.core.errors import BacklogError
+
 if TYPE_CHECKING:
     from _csv import Reader as _reader
 
@@ -19,7 +21,7 @@ _SCAN_BLOCK = 1 << 20
 csv.field_size_limit(1 << 20)
 
 
-class SourceProblem(ValueError):
+class SourceProblem(BacklogError, ValueError):
     """The file as a whole cannot be read (missing, empty, broken quoting, bad header)."""
 
 

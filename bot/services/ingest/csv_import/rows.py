@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 from typing import Any
 
+from bot.services.core.errors import BacklogError
 from bot.services.ingest.csv_import.values import DateOrder, ValueProblem
 from bot.services.ingest.order_fields import (
     ALL_FIELDS,
@@ -19,7 +20,7 @@ from bot.services.ingest.order_writer import OrderInput
 from storage.orders.tables import OrderStatus
 
 
-class MappingProblem(ValueError):
+class MappingProblem(BacklogError, ValueError):
     """The header, --map, --set or --status options do not fit together."""
 
 

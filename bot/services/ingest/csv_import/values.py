@@ -8,10 +8,11 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from functools import lru_cache
 
+from bot.services.core.errors import BacklogError
 from storage.orders.tables import OrderStatus
 
 
-class ValueProblem(ValueError):
+class ValueProblem(BacklogError, ValueError):
     """A cell that cannot be read; the message says why, for the person fixing the file."""
 
 
