@@ -29,22 +29,20 @@ async def test_manifest_declares_exactly_the_registered_slash_commands(services:
     assert declared == _registered(services)["command"] == {"/backlog"}
 
 
-async def test_manifest_shortcuts_are_registered_or_listed_as_pending(services: Services):
+async def test_manifest_shortcuts_are_the_registered_ones(services: Services):
     declared = {s["callback_id"] for s in _manifest()["features"].get("shortcuts", [])}
 
     registered = _registered(services)["shortcut"]
 
-    assert declared == registered | ids.PENDING_CALLBACKS
-    assert not registered & ids.PENDING_CALLBACKS, "a pending callback is registered: unlist it"
+    assert declared == registered
 
 
-async def test_manifest_bot_events_are_registered_or_listed_as_pending(services: Services):
+async def test_manifest_bot_events_are_the_registered_ones(services: Services):
     declared = set(_manifest()["settings"]["event_subscriptions"]["bot_events"])
 
     registered = _registered(services)["event"]
 
-    assert declared == registered | ids.PENDING_EVENTS
-    assert not registered & ids.PENDING_EVENTS
+    assert declared == registered
 
 
 def test_manifest_enables_interactivity_and_the_home_tab():

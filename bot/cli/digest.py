@@ -10,10 +10,11 @@ from typing import TypeVar
 
 import click
 
+from bot.cli.common import load_settings
 from bot.services.container import Services
+from bot.services.core.schedule import describe, next_runs
 from bot.services.digests.content import DigestContent, DigestRow
 from bot.services.digests.delivery import schedule_of
-from bot.services.digests.schedule import describe, next_runs
 from bot.services.digests.spec import Grouping
 from bot.settings import Settings
 from storage.digests.tables import DigestSubscription
@@ -23,8 +24,6 @@ T = TypeVar("T")
 
 
 def _settings() -> Settings:
-    from bot.cli.main import load_settings
-
     return load_settings()
 
 
@@ -91,14 +90,15 @@ def send_command(subscription_id: int, test: bool) -> None:
 
     async def work(services: Services) -> str:
         from bot.bootstrap.slack_app import build_client, slack_session
-        from bot.jobs.digests.slot_jobs import DigestJobs
+        from bot.jobs import JobTiming, schedule_jobs
 
         delivery = await services.digests.deliveries.now(subscription_id, test=test)
         if delivery is None:
             return "missing"
         async with slack_session(settings) as session:
-            jobs = DigestJobs(services, build_client(settings, session), zone=settings.timezone)
-            return await jobs.post(delivery) or "ok"
+            client = build_client(settings, session)
+            digests = schedule_jobs(None, services, client, JobTiming(zone=settings.timezone))
+            return await digests.post(delivery) or "ok"
 
     outcome = _with_services(settings, work)
     if outcome == "missing":

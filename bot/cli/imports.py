@@ -13,11 +13,12 @@ from typing import IO, Never
 import click
 from tqdm import tqdm
 
+from bot.cli.common import load_settings
 from bot.services.ingest.csv_import.csv_source import SourceProblem
 from bot.services.ingest.csv_import.rows import ImportOptions, MappingProblem, RowProblem
 from bot.services.ingest.csv_import.service import ImportSinks, ImportSummary
-from bot.services.ingest.csv_import.values import DateOrder, ValueProblem, parse_status
 from bot.services.ingest.order_writer import OrderChange, Outcome
+from bot.services.ingest.values import DateOrder, ValueProblem, parse_status
 from bot.settings import Settings
 from storage.orders.tables import OrderStatus
 
@@ -85,8 +86,6 @@ def import_command(
     Exit status: 0 every row landed, 3 some rows were rejected (the rest landed), 1 nothing
     landed (unreadable file, --strict with rejected rows), 2 bad options.
     """
-    from bot.cli.main import load_settings
-
     settings = load_settings()
     options = ImportOptions(
         mapping=_pairs("--map", maps),

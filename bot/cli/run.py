@@ -1,152 +1,26 @@
-"""`backlog-bot run`: migrate, start the scheduler, serve over HTTP or Socket Mode."""
+"""`backlog-bot run`: check the settings, then serve (bot.cli.serve)."""
 
 from __future__ import annotations
 
 import asyncio
-import logging
-import signal
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import sys
 
-import uvicorn
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-from slack_bolt.async_app import AsyncApp
+import click
 
-from bot.bootstrap.from_settings import services_from
-from bot.bootstrap.slack_app import build_app, slack_session
-from bot.delivery.alerts.alert_posts import AlertDelivery
-from bot.http.app import build_web
-from bot.jobs.alerts.alert_job import AlertJob, schedule_alerts
-from bot.jobs.core.receipt_purge import schedule_receipt_purge
-from bot.jobs.core.role_groups import RoleGroupRefresh, schedule_role_groups
-from bot.jobs.core.running import RunningJobs
-from bot.jobs.digests.slot_jobs import DigestJobs
-from bot.jobs.feedback.weekly_report import FeedbackDigestJob, schedule_feedback_digests
-from bot.jobs.sync.sync_job import SyncJob, schedule_sync
-from bot.listeners.core.background import Background
-from bot.services.container import Services
-from bot.settings import Settings
-
-log = logging.getLogger(__name__)
-GRACEFUL_SHUTDOWN_SECONDS = 10
-# Idle keep-alive connections stay open longer than a load balancer keeps its own (AWS ALB and
-# nginx: 60 s): otherwise the bot may close one just as the balancer sends on it (a 502).
-KEEP_ALIVE_SECONDS = 75
+from bot.cli.common import load_settings
+from bot.settings import README_SETUP_HINT
 
 
-async def serve(settings: Settings, host: str, port: int) -> None:
-    """Run until SIGTERM or SIGINT; in-flight requests finish before the process exits."""
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    services = services_from(settings)
-    await services.migrate()
-    scheduler = AsyncIOScheduler(timezone=settings.timezone)
-    jobs = RunningJobs(scheduler)
-    scheduler.start()
-    background = Background()
-    try:
-        async with slack_session(settings) as session:
-            app = build_app(settings, services, session, background)
-            refresh = RoleGroupRefresh(services.roles, app.client)
-            schedule_role_groups(scheduler, refresh, services.clock())
-            feedback_reports = FeedbackDigestJob(services, app.client)
-            schedule_feedback_digests(scheduler, feedback_reports, services.clock())
-            delivery = AlertDelivery(services.alerts, services.actions, app.client)
-            alert_job = AlertJob(services.alerts, delivery)
-            schedule_alerts(scheduler, alert_job, services.clock(), settings.alert_interval_seconds)
-            schedule_receipt_purge(scheduler, services.event_receipts, services.clock())
-            if services.sync.configured:
-                job = SyncJob(services.sync, app.client, services.roles)
-                schedule_sync(scheduler, job, settings.upstream_interval_minutes, services.clock())
-            digests = DigestJobs(
-                services, app.client, scheduler, settings.timezone, settings.digest_sweep_seconds
-            )
-            await digests.start()
-            if settings.socket_mode:
-                await _serve_socket_mode(app, settings)
-            else:
-                await _serve_http(app, services, settings, host, port)
-            await _finish_work(scheduler, jobs, background)
-    finally:
-        scheduler.shutdown(wait=False)
-        await services.close()
-    log.info("stopped")
+@click.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=3000, show_default=True, type=int, help="HTTP port.")
+def run_command(host: str, port: int) -> None:
+    """Migrate the database, start the scheduler and serve Slack (HTTP or Socket Mode)."""
+    from bot.cli.serve import serve  # the serving stack loads only when it is needed
 
-
-async def _finish_work(
-    scheduler: AsyncIOScheduler, jobs: RunningJobs, background: Background
-) -> None:
-    """Start no more job runs; let running ones and the work after acks end (Slack still
-    reachable), for up to GRACEFUL_SHUTDOWN_SECONDS."""
-    scheduler.pause()
-    try:
-        async with asyncio.timeout(GRACEFUL_SHUTDOWN_SECONDS):
-            await asyncio.gather(jobs.idle(), background.drain())
-    except TimeoutError:
-        # Whatever a cut-off run had claimed is taken over by another process after its lease.
-        log.warning("stopping with %d job run(s) or follow-ups unfinished", jobs.running)
-
-
-async def _serve_http(
-    app: AsyncApp, services: Services, settings: Settings, host: str, port: int
-) -> None:
-    token = settings.backlog_api_token.get_secret_value() if settings.backlog_api_token else None
-    secret = settings.slack_signing_secret
-    web = build_web(
-        app, services, api_token=token, signing_secret=secret.get_secret_value() if secret else ""
-    )
-    config = uvicorn.Config(
-        web,
-        host=host,
-        port=port,
-        lifespan="off",
-        log_level="warning",
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-        timeout_keep_alive=KEEP_ALIVE_SECONDS,
-    )
-    server = _Server(config)
-    _on_stop_signals(lambda: setattr(server, "should_exit", True))
-    log.info("serving Slack over HTTP on http://%s:%d/slack/events", host, port)
-    await server.serve()
-
-
-async def _serve_socket_mode(app: AsyncApp, settings: Settings) -> None:
-    assert settings.slack_app_token is not None
-    handler = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())
-    stop = asyncio.Event()
-    _on_stop_signals(stop.set)
-    # Connecting may retry for a long time (Slack unreachable): a stop signal still wins.
-    connecting = asyncio.create_task(handler.connect_async())  # type: ignore[no-untyped-call]
-    connecting.add_done_callback(_log_connect_outcome)
-    await stop.wait()
-    connecting.cancel()
-    await handler.close_async()  # type: ignore[no-untyped-call]
-
-
-def _log_connect_outcome(task: asyncio.Task[None]) -> None:
-    if task.cancelled():
-        return
-    if task.exception() is not None:
-        log.error("Socket Mode connection failed", exc_info=task.exception())
-    else:
-        log.info("connected to Slack over Socket Mode")
-
-
-class _Server(uvicorn.Server):
-    """uvicorn without its own signal capture, which re-raises the signal after shutting down.
-
-    The bot's handlers set should_exit instead: stop accepting, let open requests finish
-    (up to GRACEFUL_SHUTDOWN_SECONDS), close the database, exit 0.
-    """
-
-    @contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
-
-
-def _on_stop_signals(callback: Callable[[], object]) -> None:
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, callback)
+    settings = load_settings()
+    missing = settings.missing_for_run()
+    if missing:
+        click.echo(f"backlog-bot: missing {', '.join(missing)} ({README_SETUP_HINT})", err=True)
+        sys.exit(2)
+    asyncio.run(serve(settings, host, port))

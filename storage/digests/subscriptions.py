@@ -54,3 +54,26 @@ async def delete_subscription(session: AsyncSession, subscription_id: int) -> bo
     statement = delete(DigestSubscription).where(col(DigestSubscription.id) == subscription_id)
     result = cast(CursorResult[Any], await session.execute(statement))
     return result.rowcount == 1
+
+
+FEEDBACK_KIND = "feedback"  # digest_subscriptions.kind of the weekly feedback report
+
+
+async def feedback_subscription(
+    session: AsyncSession, channel_id: str
+) -> DigestSubscription | None:
+    """The channel's weekly feedback report subscription, if it ever had one."""
+    query = select(DigestSubscription).where(
+        col(DigestSubscription.kind) == FEEDBACK_KIND,
+        col(DigestSubscription.channel_id) == channel_id,
+    )
+    return (await session.execute(query.order_by(col(DigestSubscription.id)))).scalars().first()
+
+
+async def active_feedback_subscriptions(session: AsyncSession) -> list[DigestSubscription]:
+    """Every feedback report subscription that is not paused."""
+    query = select(DigestSubscription).where(
+        col(DigestSubscription.kind) == FEEDBACK_KIND,
+        col(DigestSubscription.paused).is_(False),
+    )
+    return list((await session.execute(query.order_by(col(DigestSubscription.id)))).scalars())

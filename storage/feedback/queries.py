@@ -10,11 +10,9 @@ from sqlalchemy import and_, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from storage.digests.tables import DigestSubscription
 from storage.feedback.tables import Feedback, FeedbackTag, FeedbackTagLink
 from storage.orders.tables import Order
 
-FEEDBACK_KIND = "feedback"  # digest_subscriptions.kind of the weekly feedback report
 _DUE = func.coalesce(col(Order.current_eta), col(Order.promised_date))
 
 
@@ -136,23 +134,3 @@ async def customers_like(session: AsyncSession, text: str, limit: int) -> list[s
         query = select(column).where(column.ilike(pattern, escape="\\")).distinct().limit(limit)
         names.update(str(name) for name in (await session.execute(query)).scalars())
     return sorted(names, key=str.lower)[:limit]
-
-
-async def feedback_subscription(
-    session: AsyncSession, channel_id: str
-) -> DigestSubscription | None:
-    """The channel's weekly feedback report subscription, if it ever had one."""
-    query = select(DigestSubscription).where(
-        col(DigestSubscription.kind) == FEEDBACK_KIND,
-        col(DigestSubscription.channel_id) == channel_id,
-    )
-    return (await session.execute(query.order_by(col(DigestSubscription.id)))).scalars().first()
-
-
-async def active_feedback_subscriptions(session: AsyncSession) -> list[DigestSubscription]:
-    """Every feedback report subscription that is not paused."""
-    query = select(DigestSubscription).where(
-        col(DigestSubscription.kind) == FEEDBACK_KIND,
-        col(DigestSubscription.paused).is_(False),
-    )
-    return list((await session.execute(query.order_by(col(DigestSubscription.id)))).scalars())

@@ -51,8 +51,8 @@ from bot.blocks.digests.subscription_fields import (
 from bot.blocks.kit import ids
 from bot.blocks.kit.forms import options
 from bot.blocks.kit.text import clip, escape
+from bot.services.core.schedule import DAY_NAMES
 from bot.services.digests.drafts import SubscriptionDraft
-from bot.services.digests.schedule import DAY_NAMES
 from bot.services.digests.spec import MAX_DAYS_LIMIT, MAX_ROWS_LIMIT, Grouping
 from bot.services.orders.lagging import LagKind
 from storage.orders.tables import OPEN_STATUSES, OrderStatus

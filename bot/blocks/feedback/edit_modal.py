@@ -15,10 +15,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.feedback.card_section import FeedbackRef
 from bot.blocks.feedback.log_modal import picked_tags
 from bot.blocks.kit import ids
 from bot.blocks.kit.forms import VALUE, FormErrors, chosen, picked_user
+from bot.blocks.orders.feedback_section import FeedbackRef
 from storage.feedback.tables import FeedbackTag, Sentiment
 
 EDIT_SENTIMENT, EDIT_TAGS, EDIT_OWNER = "edit_sentiment", "edit_tags", "edit_owner"

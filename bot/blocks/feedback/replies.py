@@ -8,7 +8,7 @@ from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 
 from bot.blocks.kit.text import clip, escape, moment
 from bot.blocks.orders.card import build_order_card
-from bot.services.digests.schedule import describe
+from bot.services.core.schedule import describe
 from bot.services.feedback.digests import FeedbackSubscription
 from bot.services.feedback.entries import FeedbackEntry
 from bot.services.orders.reader import OrderDetail

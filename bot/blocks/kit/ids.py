@@ -67,7 +67,3 @@ FEEDBACK_MODAL = "feedback_modal"
 FEEDBACK_TARGET_ACTION = "feedback_target"  # external select: options come from the bot
 FEEDBACK_EDIT_ACTION = "feedback_edit"
 FEEDBACK_EDIT_MODAL = "feedback_edit_modal"
-
-# Declared in manifest.yml ahead of their listeners (none left).
-PENDING_CALLBACKS: frozenset[str] = frozenset()
-PENDING_EVENTS: frozenset[str] = frozenset()

@@ -16,10 +16,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.feedback.card_section import build_feedback_section
 from bot.blocks.kit import ids
 from bot.blocks.kit.text import clip, day, days_late, escape, moment, person
 from bot.blocks.orders.button_modals import OrderBrief
+from bot.blocks.orders.feedback_section import build_feedback_section
 from bot.blocks.orders.menu import build_order_menu
 from bot.services.orders.lagging import due_date
 from bot.services.orders.reader import OrderDetail, OrderSummary

@@ -19,9 +19,9 @@ from bot.http.ingest.models import ErrorOut, OrderListOut, Problem, batch_out, o
 from bot.http.ingest.openapi import MAX_BODY_BYTES, build_openapi
 from bot.http.ingest.query_params import ListQuery, QueryProblems, encode_cursor
 from bot.services.container import Services
+from bot.services.core.errors import OrderNotFound
 from bot.services.ingest import MAX_BATCH, BatchProblem, IdempotencyProblem, KeyProblem, Verdict
 from bot.services.ingest.order_fields import TEXT_LIMITS
-from bot.services.orders.reader import OrderNotFound
 
 Handler = Callable[[Request], Awaitable[Response]]
 _VERDICT_STATUS = {Verdict.ACCEPTED: 200, Verdict.PARTIAL: 207, Verdict.REJECTED: 422}

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from apscheduler.triggers.base import BaseTrigger
 
-from bot.services.digests.schedule import DigestSchedule, describe, next_runs
+from bot.services.core.schedule import DigestSchedule, describe, next_runs
 
 
 class SlotTrigger(BaseTrigger):  # type: ignore[misc]  # APScheduler 3 ships no type hints

@@ -29,8 +29,8 @@ from bot.listeners.core.registry import Registry
 from bot.listeners.core.surfaces import channel_of, refuse_viewer
 from bot.listeners.orders.menu_modals import MenuModals
 from bot.services.container import Services
+from bot.services.core.errors import OrderNotFound
 from bot.services.digests.spec import MAX_ROWS_LIMIT
-from bot.services.orders.reader import OrderNotFound
 
 
 class DigestRows:

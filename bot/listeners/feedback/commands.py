@@ -22,10 +22,9 @@ from bot.blocks.kit.wire import to_wire
 from bot.listeners.core.parsing import UsageError, unescape
 from bot.listeners.core.router import SubcommandRouter, subcommand
 from bot.services.container import Services
-from bot.services.core.errors import InvalidInput
+from bot.services.core.errors import InvalidInput, OrderNotFound
 from bot.services.core.roles import PermissionDenied
 from bot.services.feedback.entries import FeedbackInput
-from bot.services.orders.reader import OrderNotFound
 
 QUICK_USAGE = "/backlog feedback ORDER_ID TEXT"
 REPORT_USAGE = "/backlog feedback report [7d|30d|90d] [team:X]"

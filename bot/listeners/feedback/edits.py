@@ -7,7 +7,6 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.feedback.card_section import FeedbackRef
 from bot.blocks.feedback.edit_modal import (
     EDIT_SENTIMENT,
     EditContext,
@@ -17,6 +16,7 @@ from bot.blocks.feedback.edit_modal import (
 from bot.blocks.kit import ids
 from bot.blocks.kit.forms import FormErrors
 from bot.blocks.kit.wire import view_to_wire
+from bot.blocks.orders.feedback_section import FeedbackRef
 from bot.listeners.core.background import Background
 from bot.listeners.core.registry import Registry
 from bot.listeners.core.surfaces import refuse_viewer

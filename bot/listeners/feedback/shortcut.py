@@ -33,9 +33,8 @@ from bot.listeners.core.parsing import unescape
 from bot.listeners.core.registry import Registry
 from bot.listeners.feedback.follow_ups import FeedbackFollowUps
 from bot.services.container import Services
-from bot.services.core.errors import InvalidInput
+from bot.services.core.errors import InvalidInput, OrderNotFound
 from bot.services.core.roles import PermissionDenied, Role
-from bot.services.orders.reader import OrderNotFound
 
 log = logging.getLogger(__name__)
 # chat.getPermalink usually answers in well under a second; past this the modal opens without

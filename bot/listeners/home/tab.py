@@ -22,9 +22,9 @@ from bot.listeners.core.background import Background
 from bot.listeners.core.registry import Registry
 from bot.listeners.home.publish import HomePublisher
 from bot.services.container import Services
+from bot.services.core.errors import OrderNotFound
 from bot.services.home.dashboard import HomeFilter
 from bot.services.orders.lagging import LagKind
-from bot.services.orders.reader import OrderNotFound
 
 
 class HomeTab:

@@ -29,10 +29,9 @@ from bot.listeners.core.registry import Registry
 from bot.listeners.core.surfaces import modal_context, open_modal, update_if_open
 from bot.listeners.orders.card_refresh import CardUpdates
 from bot.services.container import Services
-from bot.services.core.errors import InvalidInput
+from bot.services.core.errors import InvalidInput, OrderNotFound
 from bot.services.core.roles import PermissionDenied
 from bot.services.orders.customer_updates import DraftOutdated, HelpdeskRefused
-from bot.services.orders.reader import OrderNotFound
 
 
 class CustomerUpdateActions:

@@ -21,7 +21,8 @@ from bot.listeners.core.parsing import UsageError, one_order_id, parse_filters, 
 from bot.listeners.core.registry import Registry
 from bot.listeners.core.router import SubcommandRouter, subcommand
 from bot.services.container import Services
-from bot.services.orders.reader import OrderFilter, OrderNotFound, OrderPage
+from bot.services.core.errors import OrderNotFound
+from bot.services.orders.reader import OrderFilter, OrderPage
 
 PAGE_SIZE = 10
 Reply = Callable[..., Awaitable[Any]]

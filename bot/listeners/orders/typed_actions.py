@@ -17,12 +17,11 @@ from bot.listeners.core.parsing import UsageError, unescape
 from bot.listeners.core.router import SubcommandRouter, subcommand
 from bot.listeners.orders.card_refresh import CardUpdates
 from bot.services.container import Services
-from bot.services.core.errors import InvalidInput
+from bot.services.core.errors import InvalidInput, OrderNotFound
 from bot.services.core.roles import PermissionDenied
-from bot.services.ingest.csv_import.values import DateOrder, ValueProblem, parse_date
+from bot.services.ingest.values import DateOrder, ValueProblem, parse_date
 from bot.services.orders.actions.inputs import ContactChannel, ContactOutcome, EtaReason
 from bot.services.orders.actions.unit import ActionResult
-from bot.services.orders.reader import OrderNotFound
 
 Act = Callable[[], Awaitable[ActionResult]]
 _REASONS = {r.value: r for r in EtaReason} | {

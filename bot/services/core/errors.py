@@ -54,6 +54,15 @@ class StaleUpdate(BacklogError):
         self.changed_at = changed_at
 
 
+class OrderNotFound(NotFound):
+    """No order has that id; `suggestions` are ids that look close."""
+
+    def __init__(self, external_id: str, suggestions: list[Order]) -> None:
+        super().__init__(external_id)
+        self.external_id = external_id
+        self.suggestions = suggestions
+
+
 class ExpediteNotFound(NotFound):
     """No expedite request has that id."""
 

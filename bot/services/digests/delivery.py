@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.services.core.schedule import DigestSchedule, Slot, next_slots
 from bot.services.digests.claims import Claim, DigestClaims
 from bot.services.digests.composer import DigestComposer
 from bot.services.digests.content import DigestContent, snapshot_from_json, snapshot_json
-from bot.services.digests.schedule import DigestSchedule, Slot, next_slots
 from bot.services.digests.spec import DigestSpec
 from storage.digests import runs as digest_queries
 from storage.digests import subscriptions as digest_subscriptions

@@ -9,7 +9,7 @@ from functools import partial
 from typing import TypeVar
 
 from bot.services.core.errors import InvalidInput
-from bot.services.digests.schedule import (
+from bot.services.core.schedule import (
     ALL_DAYS,
     DAY_NAMES,
     DigestSchedule,

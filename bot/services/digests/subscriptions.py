@@ -16,10 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.core.errors import NotFound
 from bot.services.core.roles import PermissionDenied, Role
+from bot.services.core.schedule import describe, format_days, format_times, next_runs
 from bot.services.digests.composer import DigestComposer
 from bot.services.digests.delivery import schedule_of
 from bot.services.digests.drafts import SubscriptionDraft, SubscriptionInput
-from bot.services.digests.schedule import describe, format_days, format_times, next_runs
 from storage.digests import subscriptions as digest_subscriptions
 from storage.digests.tables import DigestSubscription
 

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.core.errors import InvalidInput
 from bot.services.core.roles import Role, RoleBook
-from bot.services.digests.schedule import (
+from bot.services.core.schedule import (
     DigestSchedule,
     Slot,
     format_days,
@@ -24,8 +24,8 @@ from bot.services.digests.schedule import (
     parse_days,
     parse_times,
 )
+from storage.digests import subscriptions as subscription_queries
 from storage.digests.tables import DigestSubscription
-from storage.feedback import queries as feedback_queries
 
 DEFAULT_DAY = "mon"
 DEFAULT_TIME = "09:00"
@@ -83,10 +83,10 @@ class FeedbackDigests:
         schedule = self._weekly(day or DEFAULT_DAY, at or DEFAULT_TIME)
         now, filters = self._clock(), {"team": team.strip()} if team and team.strip() else {}
         async with self._sessions() as session, session.begin():
-            row = await feedback_queries.feedback_subscription(session, channel_id)
+            row = await subscription_queries.feedback_subscription(session, channel_id)
             if row is None:
                 row = DigestSubscription(
-                    channel_id=channel_id, kind=feedback_queries.FEEDBACK_KIND,
+                    channel_id=channel_id, kind=subscription_queries.FEEDBACK_KIND,
                     created_by=actor, days="", times="", zone="", created_at=now, updated_at=now,
                 )  # fmt: skip
                 session.add(row)
@@ -100,7 +100,7 @@ class FeedbackDigests:
         """Stop the channel's report; False when it had none. Past runs stay on record."""
         self._roles.require(actor, Role.REP, action="schedule feedback reports")
         async with self._sessions() as session, session.begin():
-            row = await feedback_queries.feedback_subscription(session, channel_id)
+            row = await subscription_queries.feedback_subscription(session, channel_id)
             if row is None or row.paused:
                 return False
             row.paused, row.updated_at = True, self._clock()
@@ -110,7 +110,7 @@ class FeedbackDigests:
         """The latest run of each subscription that is past and still within its grace."""
         now = self._clock()
         async with self._sessions() as session:
-            rows = await feedback_queries.active_feedback_subscriptions(session)
+            rows = await subscription_queries.active_feedback_subscriptions(session)
         found = [self._due(row, now) for row in rows]
         return [report for report in found if report is not None]
 

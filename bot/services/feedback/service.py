@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.services.core.errors import OrderNotFound
 from bot.services.core.roles import Role, RoleBook
 from bot.services.feedback.entries import (
     FeedbackEntry,
@@ -20,7 +21,6 @@ from bot.services.feedback.entries import (
     feedback_text,
 )
 from bot.services.feedback.report import FeedbackReport, Period, ReportRow, summarise
-from bot.services.orders.reader import OrderNotFound
 from storage.feedback import queries as feedback_queries
 from storage.feedback.tables import Feedback, FeedbackTag, Sentiment
 from storage.orders import lookups, queries

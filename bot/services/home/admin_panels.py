@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.core.errors import InvalidInput
-from bot.services.digests.schedule import DigestSchedule, describe, next_runs
+from bot.services.core.schedule import DigestSchedule, describe, next_runs
 from bot.services.sync.health import SyncHealth, SyncStatusSource
 from storage.digests.tables import DigestSubscription
 from storage.home import queries as home_queries

@@ -8,7 +8,8 @@ from datetime import UTC, tzinfo
 from decimal import Decimal
 from typing import Any
 
-from bot.services.ingest.csv_import.values import (
+from bot.services.ingest.order_writer import DESCRIPTIVE_FIELDS, OrderInput
+from bot.services.ingest.values import (
     DateOrder,
     ValueProblem,
     parse_currency,
@@ -20,7 +21,6 @@ from bot.services.ingest.csv_import.values import (
     parse_status,
     status_key,
 )
-from bot.services.ingest.order_writer import DESCRIPTIVE_FIELDS, OrderInput
 from storage.orders.tables import OrderStatus
 
 REQUIRED_FIELDS = ("order_id", "customer", "ordered_at", "promised_date")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
-from enum import Enum, StrEnum
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.orders.audit_values import as_text
 from bot.services.orders.eta_rule import EtaHistory
 from storage.orders import queries
 from storage.orders.tables import EventKind, EventSource, OrderStatus
@@ -264,16 +264,3 @@ class OrderWriter:
             "new_value": None,
             "note": None,
         }
-
-
-def as_text(value: Any) -> str | None:
-    """How a value reads in the audit trail."""
-    if value is None:
-        return None
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, Enum):
-        return str(value.value)
-    return str(value)

@@ -13,12 +13,11 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.core.errors import BacklogError, InvalidInput
+from bot.services.core.errors import BacklogError, InvalidInput, OrderNotFound
 from bot.services.core.roles import Role, RoleBook
 from bot.services.orders.actions import ActionResult, ContactChannel, ContactOutcome, OrderActions
 from bot.services.orders.actions.inputs import TEXT_LIMIT
 from bot.services.orders.customer_drafts import CustomerUpdateDraft, EtaChange, compose_draft
-from bot.services.orders.reader import OrderNotFound
 from storage.orders import lookups, update_queries
 
 

@@ -10,7 +10,7 @@ from datetime import date, datetime, tzinfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.core.calendar import business_days_between
-from bot.services.core.errors import NotFound
+from bot.services.core.errors import OrderNotFound
 from bot.services.feedback.entries import FeedbackEntry, entry_of
 from bot.services.orders.lagging import LagKind, LagRules, customer_told, lag_reasons
 from bot.services.orders.listing_totals import ListingTotals
@@ -28,15 +28,6 @@ CARD_QUERY = CardQuery(NOTE_KINDS, notes=3, feedback=CARD_FEEDBACK)
 # apply (the lag rules) then answers with a short page and a cursor instead of a long wait.
 SCAN_CHUNK = 500
 SCAN_CHUNKS = 10
-
-
-class OrderNotFound(NotFound):
-    """No order has that id; `suggestions` are ids that look close."""
-
-    def __init__(self, external_id: str, suggestions: list[Order]) -> None:
-        super().__init__(external_id)
-        self.external_id = external_id
-        self.suggestions = suggestions
 
 
 @dataclass(frozen=True)

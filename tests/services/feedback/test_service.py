@@ -9,11 +9,10 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from bot.services.container import Services
-from bot.services.core.errors import InvalidInput
+from bot.services.core.errors import InvalidInput, OrderNotFound
 from bot.services.core.roles import PermissionDenied
 from bot.services.feedback.entries import FeedbackInput, FeedbackNotFound
 from bot.services.feedback.service import FeedbackService
-from bot.services.orders.reader import OrderNotFound
 from storage.feedback.tables import Feedback, FeedbackTag, Sentiment
 from storage.orders.tables import EventKind, OrderStatus
 from tests.kit.common import FixedClock

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from bot.services.ingest.csv_import.values import ValueProblem
 from bot.services.ingest.order_fields import FieldParsers, FieldProblem, RecordReader, ValueFormat
 from bot.services.ingest.order_writer import OrderInput
+from bot.services.ingest.values import ValueProblem
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.ingest.csv_import.values import (
+from bot.services.ingest.values import (
     DateOrder,
     ValueProblem,
     parse_date,

@@ -9,9 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.services.container import Services
-from bot.services.core.errors import InvalidInput, StaleUpdate
+from bot.services.core.errors import InvalidInput, OrderNotFound, StaleUpdate
 from bot.services.orders.actions import ContactChannel, ContactOutcome, EtaReason, OrderActions
-from bot.services.orders.reader import OrderNotFound
 from storage.orders.tables import OrderStatus
 from tests.kit.common import FixedClock
 from tests.services.conftest import OTHER_REP, REP, ROLES, events_of, load_order, make_order

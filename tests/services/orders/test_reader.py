@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from bot.services.container import Services
+from bot.services.core.errors import OrderNotFound
 from bot.services.orders.lagging import LagKind
 from bot.services.orders.listing_totals import KEPT, ListingTotals
-from bot.services.orders.reader import OrderFilter, OrderNotFound, OrderReader
+from bot.services.orders.reader import OrderFilter, OrderReader
 from storage.orders.tables import OrderStatus
 from tests.kit.common import FixedClock, order_row, seed_orders
 

@@ -9,7 +9,6 @@ from datetime import UTC, tzinfo
 from typing import Any
 
 from bot.services.core.errors import BacklogError
-from bot.services.ingest.csv_import.values import DateOrder, ValueProblem
 from bot.services.ingest.order_fields import (
     ALL_FIELDS,
     REQUIRED_FIELDS,
@@ -17,6 +16,7 @@ from bot.services.ingest.order_fields import (
     ValueFormat,
 )
 from bot.services.ingest.order_writer import OrderInput
+from bot.services.ingest.values import DateOrder, ValueProblem
 from storage.orders.tables import OrderStatus
 
 

@@ -8,7 +8,7 @@ from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.core.errors import InvalidInput
+from bot.services.core.errors import InvalidInput, OrderNotFound
 from bot.services.core.roles import Role, RoleBook
 from bot.services.orders.actions import closing, expedite, plans
 from bot.services.orders.actions.inputs import (
@@ -27,7 +27,6 @@ from bot.services.orders.actions.unit import (
     pure,
     with_recent_events,
 )
-from bot.services.orders.reader import OrderNotFound
 from storage.orders import expedites, lookups, queries
 from storage.orders.tables import EventSource, ExpediteRequest, Order, OrderStatus
 

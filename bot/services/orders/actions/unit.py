@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import SQLModel
 
 from bot.services.core.errors import InvalidInput, StaleUpdate
-from bot.services.ingest.order_writer import as_text
+from bot.services.orders.audit_values import as_text
 from storage.orders import queries
 from storage.orders.tables import EventKind, EventSource, ExpediteRequest, Order, OrderEvent
 

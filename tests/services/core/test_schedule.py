@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.services.core.errors import InvalidInput
-from bot.services.digests.schedule import (
+from bot.services.core.schedule import (
     ALL_DAYS,
     DigestSchedule,
     describe,
