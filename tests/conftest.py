@@ -16,7 +16,8 @@ from sqlalchemy import text
 from bot.blocks.kit import wire
 from bot.services.container import Services, build_services
 from storage.core.engine import create_engine
-from tests.fakes.fixtures import fake_slack, slack_requests  # noqa: F401
+from tests.fakes.signing import SIGNING_SECRET, SlackRequests
+from tests.fakes.slack_api import FakeSlack
 from tests.kit.common import FixedClock
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -171,3 +172,29 @@ async def reader(empty_schema: Database) -> AsyncIterator[Services]:
     services = build_services(empty_schema.url, schema=empty_schema.schema)
     yield services
     await services.close()
+
+
+# slack_sdk reads proxies from the environment and would send loopback calls through them.
+_PROXY_VARIABLES = (
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+)
+
+
+@pytest.fixture
+async def fake_slack(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeSlack]:
+    """A started fake Slack Web API, stopped after the test."""
+    for name in _PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    async with FakeSlack() as fake:
+        yield fake
+
+
+@pytest.fixture
+def slack_requests(fake_slack: FakeSlack) -> SlackRequests:
+    """Signed Slack requests whose response_url points at `fake_slack`."""
+    return SlackRequests(SIGNING_SECRET, response_url_base=fake_slack.response_url_base)

@@ -14,8 +14,7 @@ import pytest
 
 from bot.services.container import build_services
 from tests.conftest import REPO
-from tests.fakes.fixtures import SIGNING_SECRET
-from tests.fakes.signing import SlackRequests
+from tests.fakes.signing import SIGNING_SECRET, SlackRequests
 from tests.fakes.slack_api import FakeSlack
 from tests.kit.cli import child_env
 from tests.kit.common import order_row, seed_orders

@@ -29,6 +29,9 @@ from tests.fakes.slack_payloads import (
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 
+# The signing secret every test bot is configured with.
+SIGNING_SECRET = "test-signing-secret"
+
 
 def sign(secret: str, timestamp: str, body: str) -> str:
     """Slack's request signature: `v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{body}`."""

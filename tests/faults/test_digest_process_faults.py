@@ -29,7 +29,7 @@ import pytest
 from bot.services.container import Services
 from storage.digests.tables import DigestSubscription, RunStatus
 from tests.conftest import Database
-from tests.fakes.fixtures import SIGNING_SECRET
+from tests.fakes.signing import SIGNING_SECRET
 from tests.fakes.slack_api import FakeSlack
 from tests.kit.cli import child_env
 from tests.scale.digests import (

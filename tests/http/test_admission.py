@@ -13,8 +13,7 @@ from bot.bootstrap.slack_app import build_app
 from bot.http.admission import Admission
 from bot.http.app import build_web
 from bot.services.container import Services
-from tests.fakes.fixtures import SIGNING_SECRET
-from tests.fakes.signing import SignedRequest, SlackRequests
+from tests.fakes.signing import SIGNING_SECRET, SignedRequest, SlackRequests
 from tests.fakes.slack_api import FakeSlack
 from tests.kit.common import order_row, seed_orders
 from tests.kit.running_bot import bot_settings

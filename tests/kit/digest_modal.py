@@ -2,36 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
-
-from bot.services.container import Services
-from bot.services.core.roles import RoleBook
-from bot.services.orders.actions import OrderActions
 from tests.fakes.signing import SlackRequests
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.common import checked_message
-from tests.kit.running_bot import RunningBot, running_bot
+from tests.kit.running_bot import RunningBot
 
 REP, OTHER, VIEWER, LEAD = "U0REP0001", "U0REP0002", "U0VIEW001", "U0LEAD001"
 CHANNEL = "C0DIGEST"
-
-
-@pytest.fixture(name="bot")
-async def digest_bot(services: Services, fake_slack: FakeSlack) -> AsyncIterator[RunningBot]:
-    """LEAD is an admin, VIEWER a viewer, the others reps; REP is a member of C0DIGEST."""
-    services.roles = RoleBook(admins=frozenset({LEAD}), viewers=frozenset({VIEWER}))
-    services.actions = OrderActions(
-        services.sessions, services.clock, services.orders.zone, services.roles
-    )
-    fake_slack.set_response(
-        "conversations.members",
-        {"members": [REP, VIEWER], "response_metadata": {"next_cursor": ""}},
-    )
-    async with running_bot(services, fake_slack) as running:
-        yield running
 
 
 async def command(bot: RunningBot, requests: SlackRequests, text: str, user: str = REP) -> Any:

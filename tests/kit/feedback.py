@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -15,29 +13,9 @@ from bot.blocks.kit import ids
 from bot.services.container import Services
 from storage.feedback.tables import Feedback
 from tests.fakes.signing import SlackRequests
-from tests.fakes.slack_api import FakeSlack
-from tests.kit.common import configure_roles_and_teams, order_row, seed_orders
-from tests.kit.running_bot import RunningBot, running_bot
+from tests.kit.running_bot import RunningBot
 
 REP, VIEWER, LEAD, CUSTOMER = "U0REP0001", "U0VIEW001", "U0LEAD001", "U0CUST001"
-
-
-@pytest.fixture(name="bot")
-async def feedback_bot(
-    services: Services, fake_slack: FakeSlack, tmp_path: Path
-) -> AsyncIterator[RunningBot]:
-    """SO-1001 (Acme Hospital, emea) and SO-1002 (Globex Labs); VIEWER may only look."""
-    configure_roles_and_teams(services, viewers=frozenset({VIEWER}), teams={"emea": "C0EMEA"})
-    await seed_orders(
-        services,
-        tmp_path,
-        [
-            order_row(team="emea", owner=REP, promised_date="2026-11-25", supplier="Globex"),
-            order_row(order_id="SO-1002", customer="Globex Labs", promised_date="2026-11-20"),
-        ],
-    )
-    async with running_bot(services, fake_slack) as running:
-        yield running
 
 
 async def open_feedback_modal(

@@ -2,48 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
 from bot.blocks.kit import ids
 from bot.blocks.orders.menu import MenuChoice
 from bot.services.container import Services
-from bot.services.core.roles import Role, RoleBook
-from bot.services.core.teams import TeamChannels
-from bot.services.orders.actions import OrderActions
 from storage.orders.tables import ExpediteRequest, OrderEvent
 from tests.fakes.signing import SlackRequests
-from tests.fakes.slack_api import FakeSlack
-from tests.kit.common import checked_message, order_row, seed_orders
-from tests.kit.running_bot import RunningBot, running_bot
+from tests.kit.common import checked_message
+from tests.kit.running_bot import RunningBot
 
 REP, OTHER, VIEWER, LEAD = "U0REP0001", "U0REP0002", "U0VIEW001", "U0LEAD001"
 ORDER = "SO-1001"
-
-
-@pytest.fixture(name="bot")
-async def menu_bot(
-    services: Services, fake_slack: FakeSlack, tmp_path: Path
-) -> AsyncIterator[RunningBot]:
-    """SO-1001 of team emea (channel C0EMEA), owned by REP; LEAD is an admin."""
-    services.roles = RoleBook(
-        admins=frozenset({LEAD}), viewers=frozenset({VIEWER}), default=Role.REP
-    )
-    services.actions = OrderActions(
-        services.sessions, services.clock, services.orders.zone, services.roles
-    )
-    services.teams = TeamChannels({"emea": "C0EMEA"})
-    await seed_orders(
-        services, tmp_path, [order_row(team="emea", owner=REP, promised_date="2026-11-25")]
-    )
-    async with running_bot(services, fake_slack) as running:
-        yield running
 
 
 async def card(bot: RunningBot, requests: SlackRequests, user: str = REP) -> dict[str, Any]:

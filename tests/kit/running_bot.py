@@ -16,8 +16,7 @@ from bot.http.app import build_web
 from bot.listeners.core.background import Background
 from bot.services.container import Services
 from bot.settings import Settings
-from tests.fakes.fixtures import SIGNING_SECRET
-from tests.fakes.signing import SignedRequest
+from tests.fakes.signing import SIGNING_SECRET, SignedRequest
 from tests.fakes.slack_api import FakeSlack
 
 API_TOKEN = "test-api-token"

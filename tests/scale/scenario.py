@@ -19,8 +19,7 @@ from bot.blocks.kit import ids
 from bot.blocks.kit.forms import ModalContext
 from bot.blocks.orders.button_modals import OrderBrief
 from bot.blocks.orders.menu import MenuChoice
-from tests.fakes.fixtures import SIGNING_SECRET
-from tests.fakes.signing import SlackRequests
+from tests.fakes.signing import SIGNING_SECRET, SlackRequests
 from tests.fakes.slack_api import FakeSlack
 from tests.kit.common import checked_message
 from tests.scale.processes import BotProcess

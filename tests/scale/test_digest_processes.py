@@ -24,7 +24,7 @@ from sqlalchemy import select
 from bot.services.container import Services
 from storage.digests.tables import DigestRun, DigestSubscription, RunStatus
 from tests.conftest import Database
-from tests.fakes.fixtures import SIGNING_SECRET
+from tests.fakes.signing import SIGNING_SECRET
 from tests.fakes.slack_api import FakeSlack
 from tests.kit.cli import child_env
 from tests.scale.digests import (

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.services.container import build_services
 from storage.alerts.tables import Alert, AlertStatus
-from tests.fakes.fixtures import SIGNING_SECRET
+from tests.fakes.signing import SIGNING_SECRET
 from tests.fakes.slack_api import FakeSlack
 from tests.kit.cli import child_env
 from tests.kit.common import order_row, seed_orders

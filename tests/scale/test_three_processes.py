@@ -28,8 +28,7 @@ from storage.alerts.tables import Alert, AlertKind, AlertStatus
 from storage.core.receipt_tables import SlackEventReceipt
 from storage.orders.tables import EventKind, Order, OrderEvent
 from tests.conftest import Database
-from tests.fakes.fixtures import SIGNING_SECRET
-from tests.fakes.signing import SlackRequests
+from tests.fakes.signing import SIGNING_SECRET, SlackRequests
 from tests.fakes.slack_api import Call, FakeSlack
 from tests.kit.cli import child_env, run_cli
 from tests.kit.common import order_row, write_csv

@@ -6,10 +6,10 @@ from sqlalchemy import text
 
 from bot.services.container import Services
 from storage.core.migrate import current_revision
-from tests.storage.test_migrations import HEAD, differences, downgrade, empty  # noqa: F401
+from tests.storage.test_migrations import HEAD, differences, downgrade
 
 
-async def test_migration_0008_goes_down_and_up_again(empty: Services):  # noqa: F811
+async def test_migration_0008_goes_down_and_up_again(empty: Services):
     await empty.migrate()
     await empty.sync.run_once()  # not configured: nothing to write, the tables just exist
 

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
 import warnings
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -15,32 +12,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 from sqlmodel import SQLModel
 
-from bot.services.container import Services, build_services
-from storage.core.engine import create_engine
+from bot.services.container import Services
 from storage.core.migrate import alembic_config, current_revision
-from tests.conftest import POSTGRES_URL, Database
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
-
-
-@pytest.fixture
-async def empty(database: Database) -> AsyncIterator[Services]:
-    """Services on a database no migration has touched (a schema of its own on PostgreSQL)."""
-    if database.schema is None:
-        services = build_services(database.url)
-        yield services
-        await services.close()
-        return
-    schema = f"test_mig_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL)
-    async with admin.begin() as conn:
-        await conn.execute(text(f"CREATE SCHEMA {schema}"))
-    services = build_services(POSTGRES_URL, schema=schema)
-    yield services
-    await services.close()
-    async with admin.begin() as conn:
-        await conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    await admin.dispose()
 
 
 async def differences(services: Services) -> list[Any]:

@@ -11,12 +11,10 @@ from bot.jobs.digests.slot_jobs import DigestJobs
 from bot.services.container import Services
 from storage.orders.tables import EventKind
 from tests.fakes.signing import SlackRequests
-from tests.kit.digest_modal import CHANNEL, REP, VIEWER, digest_bot, replies
+from tests.kit.digest_modal import CHANNEL, REP, VIEWER, replies
 from tests.kit.digests import add_orders, add_subscription, overdue, posts_to, slack_client
 from tests.kit.menu import events
 from tests.kit.running_bot import RunningBot
-
-bot = digest_bot  # the fixture
 
 
 async def posted_digest(bot: RunningBot, services: Services, **subscription: Any) -> dict[str, Any]:

@@ -16,7 +16,6 @@ from tests.kit.feedback import (
     LEAD,
     REP,
     VIEWER,
-    feedback_bot,  # noqa: F401 - the `bot` fixture
     stored_feedback,
     submit_view,
 )

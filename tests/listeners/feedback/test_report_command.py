@@ -12,7 +12,7 @@ from bot.services.feedback.entries import FeedbackInput
 from storage.feedback.tables import FeedbackTag, Sentiment
 from tests.fakes.signing import SlackRequests
 from tests.kit.common import checked_message, order_row, seed_orders
-from tests.kit.feedback import REP, VIEWER, feedback_bot  # noqa: F401 - the `bot` fixture
+from tests.kit.feedback import REP, VIEWER
 from tests.kit.running_bot import RunningBot
 
 

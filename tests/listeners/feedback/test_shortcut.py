@@ -15,15 +15,13 @@ from bot.blocks.kit import ids
 from bot.services.container import Services
 from storage.orders.tables import EventKind
 from tests.conftest import SHARED
-from tests.fakes.fixtures import SIGNING_SECRET
-from tests.fakes.signing import FORM, SignedRequest, SlackRequests, sign
+from tests.fakes.signing import FORM, SIGNING_SECRET, SignedRequest, SlackRequests, sign
 from tests.fakes.slack_payloads import BOT_ID, BOT_USER_ID
 from tests.kit.feedback import (
     CUSTOMER,
     LEAD,
     REP,
     VIEWER,
-    feedback_bot,  # noqa: F401 - the `bot` fixture
     feedback_state,
     initial_texts,
     open_feedback_modal,

@@ -24,7 +24,6 @@ from tests.kit.menu import (
     events,
     expedite_requests,
     expedite_state,
-    menu_bot,  # noqa: F401 - the `bot` fixture
     open_menu_modal,
     replies,
     submit,

@@ -22,7 +22,6 @@ from tests.kit.menu import (
     element,
     events,
     expedite_state,
-    menu_bot,  # noqa: F401 - the `bot` fixture
     menu_value,
     open_menu_modal,
     pick,
