@@ -14,7 +14,7 @@ from tests.fakes.signing import Forge, SignedRequest, SlackRequests, sign
 
 # Fixtures reach pytest through module globals; tests/conftest.py will import them for all.
 
-VECTOR = Path(__file__).parents[2] / "shared/slack/signing-test-vector.json"
+VECTOR = Path(__file__).parents[3] / "shared/slack/signing-test-vector.json"
 SECRET = "test-signing-secret"
 ETA_STATE = {"eta": {"date": {"type": "datepicker", "selected_date": "2026-12-01"}}}
 

@@ -13,7 +13,7 @@ from slack_sdk.models.views import View
 
 from tests.fakes.signing import SlackRequests
 
-PAYLOADS = Path(__file__).parents[2] / "shared/slack/payloads"
+PAYLOADS = Path(__file__).parents[3] / "shared/slack/payloads"
 SAMPLE_FILES = sorted(PAYLOADS.glob("*.json"))
 # Keys of Workflow custom functions (Bolt switches to `bot_access_token` when present) and
 # of link unfurls: Slack sends them only there, so the builders leave them out on purpose.

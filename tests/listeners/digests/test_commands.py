@@ -37,7 +37,6 @@ from tests.kit.digest_modal import (
     VIEWER,
     command,
     conversation,
-    digest_bot,
     number,
     opened_view,
     picked,
@@ -49,8 +48,6 @@ from tests.kit.digest_modal import (
 )  # fmt: skip
 from tests.kit.digests import add_orders, add_subscription, main_posts, overdue
 from tests.kit.running_bot import RunningBot
-
-bot = digest_bot  # the fixture
 
 
 async def stored(services: Services) -> list[DigestSubscription]:
