@@ -17,10 +17,13 @@ from bot.listeners.feedback.edits import FeedbackEdits
 from bot.listeners.feedback.shortcut import FeedbackCapture
 from bot.listeners.home.tab import HomeTab
 from bot.listeners.orders.card_buttons import OrderCardActions
+from bot.listeners.orders.close import CloseSave
 from bot.listeners.orders.customer_updates import CustomerUpdateActions
+from bot.listeners.orders.expedite import ExpediteSave
 from bot.listeners.orders.lookup import OrderLookup
 from bot.listeners.orders.menu import OrderMenu
-from bot.listeners.orders.menu_modals import MenuSaves
+from bot.listeners.orders.reassign import ReassignSave
+from bot.listeners.orders.snooze import SnoozeSave
 from bot.listeners.orders.typed_actions import TextActions
 from bot.listeners.orders.undo_and_approvals import FollowUpActions
 from bot.listeners.sync.status import SyncCommands
@@ -46,7 +49,8 @@ def register_listeners(
     OrderLookup(services, router, background).register(registry)
     OrderCardActions(services, background).register(registry)
     OrderMenu(services, background).register(registry)
-    MenuSaves(services, background).register(registry)
+    for save in (ReassignSave, SnoozeSave, CloseSave, ExpediteSave):
+        save(services, background).register(registry)
     FollowUpActions(services, background).register(registry)
     HomeTab(services, background).register(registry)
     CustomerUpdateActions(services, background).register(registry)
