@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from dataclasses import dataclass
@@ -117,11 +118,16 @@ class Database:
     schema: str | None = None
 
 
+def sqlite_database(folder: Path) -> Database:
+    """A SQLite database file in `folder` (created on first use)."""
+    return Database("sqlite", f"sqlite:///{folder / 'backlog.db'}")
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Database:
     """Each storage test runs once per backend."""
     if request.param == "sqlite":
-        return Database("sqlite", f"sqlite:///{tmp_path / 'backlog.db'}")
+        return sqlite_database(tmp_path)
     return Database("postgresql", POSTGRES_URL, request.getfixturevalue("postgres_schema"))
 
 
@@ -130,13 +136,31 @@ def clock() -> FixedClock:
     return FixedClock()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLite database migrated once per run: each test starts from a copy, which
+    costs a file copy instead of a migration (about 0.3 s of CPU each)."""
+    path = tmp_path_factory.mktemp("template") / "backlog.db"
+
+    async def create() -> None:
+        services = build_services(f"sqlite:///{path}")
+        await services.migrate()
+        await services.close()  # the last connection checkpoints the WAL into the file
+
+    _run(create())
+    return path
+
+
 @pytest.fixture
-async def services(database: Database, clock: FixedClock) -> AsyncIterator[Services]:
+async def services(
+    database: Database, clock: FixedClock, request: pytest.FixtureRequest
+) -> AsyncIterator[Services]:
     """Migrated services on an empty database."""
-    built = build_services(database.url, clock=clock, schema=database.schema)
     if database.schema is None:
-        await built.migrate()
-    else:
+        template: Path = request.getfixturevalue("sqlite_template")
+        shutil.copyfile(template, database.url.removeprefix("sqlite:///"))
+    built = build_services(database.url, clock=clock, schema=database.schema)
+    if database.schema is not None:
         async with built.engine.begin() as conn:
             # TRUNCATE skips the row triggers that keep order_events append-only.
             await conn.execute(
