@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services.alerts.service import AlertService
+from bot.services.core.clock import Clock
 from bot.services.core.event_receipts import EventReceipts
 from bot.services.core.health import HealthService
 from bot.services.core.roles import RoleBook
@@ -33,8 +34,6 @@ from storage.core.migrate import upgrade
 from storage.core.reads import read_sessions_for
 from storage.orders.card_reads import CardReads, card_reads_for
 from storage.orders.tables import utcnow
-
-Clock = Callable[[], datetime]
 
 
 @dataclass

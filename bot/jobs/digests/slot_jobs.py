@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, tzinfo
+from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.delivery.digests.digest_posts import DigestSender
 from bot.jobs.digests.slot_trigger import SlotTrigger
-from bot.services.container import Services
+from bot.services.core.clock import Clock
 from bot.services.core.errors import InvalidInput
+from bot.services.digests import Digests
 from bot.services.digests.delivery import Delivery, due_slot, schedule_of
+from bot.services.orders.reader import OrderReader
 
 log = logging.getLogger(__name__)
 JOB_PREFIX = "digest-"
@@ -27,12 +30,22 @@ RECOVERY_JOB = "digest-recovery"
 SWEEP_SECONDS = 60
 
 
+class DigestJobsServices(Protocol):
+    """The services DigestJobs uses."""
+
+    @property
+    def clock(self) -> Clock: ...
+
+    digests: Digests
+    orders: OrderReader
+
+
 class DigestJobs:
     """Schedules, delivers and recovers digests for one bot process."""
 
     def __init__(
         self,
-        services: Services,
+        services: DigestJobsServices,
         client: AsyncWebClient,
         scheduler: AsyncIOScheduler | None = None,
         zone: tzinfo | None = None,

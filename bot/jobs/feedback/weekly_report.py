@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_sdk.errors import SlackApiError
@@ -17,19 +18,33 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks.feedback.replies import delivery_failed_text
 from bot.blocks.feedback.report import build_feedback_report, feedback_report_text
 from bot.blocks.kit.wire import to_wire
-from bot.services.container import Services
+from bot.services.digests import Digests
 from bot.services.digests.claims import DigestClaims
-from bot.services.feedback.digests import REPORT_DAYS, DueReport
+from bot.services.feedback.digests import REPORT_DAYS, DueReport, FeedbackDigests
+from bot.services.feedback.service import FeedbackService
+from bot.services.orders.reader import OrderReader
 
 log = logging.getLogger(__name__)
 CHECK_SECONDS = 60
+
+
+class FeedbackDigestJobServices(Protocol):
+    """The services FeedbackDigestJob uses."""
+
+    digests: Digests
+    feedback: FeedbackService
+    feedback_digests: FeedbackDigests
+    orders: OrderReader
 
 
 class FeedbackDigestJob:
     """Posts each subscription's weekly report once per scheduled run."""
 
     def __init__(
-        self, services: Services, client: AsyncWebClient, claims: DigestClaims | None = None
+        self,
+        services: FeedbackDigestJobServices,
+        client: AsyncWebClient,
+        claims: DigestClaims | None = None,
     ) -> None:
         self._services = services
         self._client = client

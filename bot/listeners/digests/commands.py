@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
@@ -17,21 +17,30 @@ from bot.listeners.core.background import Background
 from bot.listeners.core.registry import Registry
 from bot.listeners.core.router import SubcommandRouter, subcommand
 from bot.listeners.digests.slack_access import is_member, user_zone
-from bot.listeners.digests.subscription_modal import DigestModal
-from bot.services.container import Services
-from bot.services.core.roles import PermissionDenied, Role
+from bot.listeners.digests.subscription_modal import DigestModal, DigestModalServices
+from bot.services.core.roles import PermissionDenied, Role, RoleBook
+from bot.services.digests import Digests
 from bot.services.digests.drafts import SubscriptionDraft
 from bot.services.digests.subscriptions import Actor, SubscriptionNotFound
+from bot.services.orders.reader import OrderReader
 
 USAGE = "/backlog digest add | list | edit ID | pause ID | resume ID | remove ID | test ID"
 _ONE_ACTIONS = frozenset({"edit", "pause", "resume", "remove", "test"})
+
+
+class DigestCommandsServices(DigestModalServices, Protocol):
+    """The services DigestCommands uses."""
+
+    digests: Digests
+    orders: OrderReader
+    roles: RoleBook
 
 
 class DigestCommands:
     """Digest subscriptions from Slack: the subcommand and the buttons of its list."""
 
     def __init__(
-        self, services: Services, router: SubcommandRouter, background: Background
+        self, services: DigestCommandsServices, router: SubcommandRouter, background: Background
     ) -> None:
         self._services = services
         self._subscriptions = services.digests.subscriptions

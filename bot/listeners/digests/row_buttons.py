@@ -7,7 +7,7 @@ not the card, so the modal context carries no response_url.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.errors import SlackApiError
@@ -27,16 +27,26 @@ from bot.delivery.digests.digest_posts import DigestPoster, heading_for
 from bot.listeners.core.background import Background
 from bot.listeners.core.registry import Registry
 from bot.listeners.core.surfaces import channel_of, refuse_viewer
-from bot.listeners.orders.menu_modals import MenuModals
-from bot.services.container import Services
+from bot.listeners.orders.menu_modals import MenuModals, MenuModalsServices
 from bot.services.core.errors import OrderNotFound
+from bot.services.core.roles import RoleBook
+from bot.services.digests import Digests
 from bot.services.digests.spec import MAX_ROWS_LIMIT
+from bot.services.orders.reader import OrderReader
+
+
+class DigestRowsServices(MenuModalsServices, Protocol):
+    """The services DigestRows uses."""
+
+    digests: Digests
+    orders: OrderReader
+    roles: RoleBook
 
 
 class DigestRows:
     """Answers the buttons of a posted digest."""
 
-    def __init__(self, services: Services, background: Background) -> None:
+    def __init__(self, services: DigestRowsServices, background: Background) -> None:
         self._services = services
         self._background = background
         self._modals = MenuModals(services)

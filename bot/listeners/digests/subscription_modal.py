@@ -7,7 +7,7 @@ Slack is asked about channel membership first (the permission rule needs it).
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt.async_app import AsyncAck
 from slack_sdk.errors import SlackApiError
@@ -22,18 +22,25 @@ from bot.delivery.core.slack_errors import slack_error
 from bot.listeners.core.background import Background
 from bot.listeners.core.registry import Registry
 from bot.listeners.digests.slack_access import is_member
-from bot.services.container import Services
-from bot.services.core.roles import PermissionDenied, Role
+from bot.services.core.roles import PermissionDenied, Role, RoleBook
+from bot.services.digests import Digests
 from bot.services.digests.drafts import InvalidSubscription, SubscriptionDraft
 from bot.services.digests.subscriptions import Actor, SubscriptionNotFound
 
 log = logging.getLogger(__name__)
 
 
+class DigestModalServices(Protocol):
+    """The services DigestModal uses."""
+
+    digests: Digests
+    roles: RoleBook
+
+
 class DigestModal:
     """Opens, previews and saves the subscription modal."""
 
-    def __init__(self, services: Services, background: Background) -> None:
+    def __init__(self, services: DigestModalServices, background: Background) -> None:
         self._services = services
         self._subscriptions = services.digests.subscriptions
         self._background = background

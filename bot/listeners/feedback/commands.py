@@ -6,7 +6,7 @@ import re
 import shlex
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt.async_app import AsyncAck
 
@@ -21,10 +21,12 @@ from bot.blocks.kit.replies import build_not_found, build_usage, not_found_text
 from bot.blocks.kit.wire import to_wire
 from bot.listeners.core.parsing import UsageError, unescape
 from bot.listeners.core.router import SubcommandRouter, subcommand
-from bot.services.container import Services
 from bot.services.core.errors import InvalidInput, OrderNotFound
 from bot.services.core.roles import PermissionDenied
+from bot.services.feedback.digests import FeedbackDigests
 from bot.services.feedback.entries import FeedbackInput
+from bot.services.feedback.service import FeedbackService
+from bot.services.orders.reader import OrderReader
 
 QUICK_USAGE = "/backlog feedback ORDER_ID TEXT"
 REPORT_USAGE = "/backlog feedback report [7d|30d|90d] [team:X]"
@@ -46,10 +48,18 @@ class ScheduleArgs:
     team: str | None = None
 
 
+class FeedbackCommandsServices(Protocol):
+    """The services FeedbackCommands uses."""
+
+    feedback: FeedbackService
+    feedback_digests: FeedbackDigests
+    orders: OrderReader
+
+
 class FeedbackCommands:
     """The typed side of customer feedback."""
 
-    def __init__(self, services: Services, router: SubcommandRouter) -> None:
+    def __init__(self, services: FeedbackCommandsServices, router: SubcommandRouter) -> None:
         self._services = services
         router.collect(self)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
@@ -20,16 +20,23 @@ from bot.blocks.orders.feedback_section import FeedbackRef
 from bot.listeners.core.background import Background
 from bot.listeners.core.registry import Registry
 from bot.listeners.core.surfaces import refuse_viewer
-from bot.listeners.feedback.follow_ups import FeedbackFollowUps
-from bot.services.container import Services
-from bot.services.core.roles import PermissionDenied
+from bot.listeners.feedback.follow_ups import FeedbackFollowUps, FeedbackFollowUpsServices
+from bot.services.core.roles import PermissionDenied, RoleBook
 from bot.services.feedback.entries import FeedbackNotFound
+from bot.services.feedback.service import FeedbackService
+
+
+class FeedbackEditsServices(FeedbackFollowUpsServices, Protocol):
+    """The services FeedbackEdits uses."""
+
+    feedback: FeedbackService
+    roles: RoleBook
 
 
 class FeedbackEdits:
     """Sentiment, tags and follow-up owner of a note, set after the fact."""
 
-    def __init__(self, services: Services, background: Background) -> None:
+    def __init__(self, services: FeedbackEditsServices, background: Background) -> None:
         self._services = services
         self._background = background
         self._follow_ups = FeedbackFollowUps(services)

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.feedback.log_modal import MessageSource
 from bot.blocks.feedback.replies import feedback_logged_text, follow_up_text
-from bot.listeners.orders.card_refresh import CardUpdates, reply
-from bot.services.container import Services
+from bot.listeners.orders.card_refresh import CardUpdates, CardUpdatesServices, reply
 from bot.services.feedback.entries import FeedbackEntry, LoggedFeedback
+
+
+class FeedbackFollowUpsServices(CardUpdatesServices, Protocol):
+    """The services FeedbackFollowUps uses."""
 
 
 class FeedbackFollowUps:
     """The Slack side effects of logging and classifying feedback (run after the ack)."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: FeedbackFollowUpsServices) -> None:
         self._updates = CardUpdates(services)
 
     async def logged(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_sdk.errors import SlackApiError
@@ -31,10 +31,10 @@ from bot.blocks.kit.wire import view_to_wire
 from bot.listeners.core.background import Background
 from bot.listeners.core.parsing import unescape
 from bot.listeners.core.registry import Registry
-from bot.listeners.feedback.follow_ups import FeedbackFollowUps
-from bot.services.container import Services
+from bot.listeners.feedback.follow_ups import FeedbackFollowUps, FeedbackFollowUpsServices
 from bot.services.core.errors import InvalidInput, OrderNotFound
-from bot.services.core.roles import PermissionDenied, Role
+from bot.services.core.roles import PermissionDenied, Role, RoleBook
+from bot.services.feedback.service import FeedbackService
 
 log = logging.getLogger(__name__)
 # chat.getPermalink usually answers in well under a second; past this the modal opens without
@@ -42,10 +42,17 @@ log = logging.getLogger(__name__)
 PERMALINK_SECONDS = 1.0
 
 
+class FeedbackCaptureServices(FeedbackFollowUpsServices, Protocol):
+    """The services FeedbackCapture uses."""
+
+    feedback: FeedbackService
+    roles: RoleBook
+
+
 class FeedbackCapture:
     """Message shortcut -> modal -> saved feedback."""
 
-    def __init__(self, services: Services, background: Background) -> None:
+    def __init__(self, services: FeedbackCaptureServices, background: Background) -> None:
         self._services = services
         self._background = background
         self._follow_ups = FeedbackFollowUps(services)

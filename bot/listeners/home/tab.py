@@ -7,7 +7,7 @@ The view state (filter, pages) travels in the view's private_metadata and the pa
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt.async_app import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
@@ -20,17 +20,23 @@ from bot.blocks.kit.wire import view_to_wire
 from bot.blocks.orders.card import build_order_card_modal
 from bot.listeners.core.background import Background
 from bot.listeners.core.registry import Registry
-from bot.listeners.home.publish import HomePublisher
-from bot.services.container import Services
+from bot.listeners.home.publish import HomePublisher, HomePublisherServices
 from bot.services.core.errors import OrderNotFound
 from bot.services.home.dashboard import HomeFilter
 from bot.services.orders.lagging import LagKind
+from bot.services.orders.reader import OrderReader
+
+
+class HomeTabServices(HomePublisherServices, Protocol):
+    """The services HomeTab uses."""
+
+    orders: OrderReader
 
 
 class HomeTab:
     """Listeners of the Home tab."""
 
-    def __init__(self, services: Services, background: Background) -> None:
+    def __init__(self, services: HomeTabServices, background: Background) -> None:
         self._services = services
         self._background = background
         self._publisher = HomePublisher(services)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.models.views import View
@@ -34,19 +34,27 @@ from bot.blocks.orders.button_modals import (
 from bot.listeners.core.background import Background
 from bot.listeners.core.registry import Registry
 from bot.listeners.core.surfaces import modal_context, open_modal, refuse_viewer
-from bot.listeners.orders.card_refresh import CardUpdates
+from bot.listeners.orders.card_refresh import CardUpdates, CardUpdatesServices
 from bot.listeners.orders.modal_submission import ModalForm, Save, save_modal
-from bot.services.container import Services
+from bot.services.core.roles import RoleBook
+from bot.services.orders.actions import OrderActions
 from bot.services.orders.actions.unit import ActionResult
 from storage.orders.tables import Order
 
 ModalBuilder = Callable[[OrderBrief, ModalContext, str | None], View]
 
 
+class OrderCardActionsServices(CardUpdatesServices, Protocol):
+    """The services OrderCardActions uses."""
+
+    actions: OrderActions
+    roles: RoleBook
+
+
 class OrderCardActions:
     """Opens the card's modals and saves what they submit."""
 
-    def __init__(self, services: Services, background: Background) -> None:
+    def __init__(self, services: OrderCardActionsServices, background: Background) -> None:
         self._services = services
         self._background = background
         self._updates = CardUpdates(services)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Protocol
 
 from slack_sdk.models.blocks import Block
 from slack_sdk.web.async_client import AsyncWebClient
@@ -15,18 +16,28 @@ from bot.blocks.orders.card import build_order_card, build_order_card_modal, ord
 from bot.delivery.alerts.alert_posts import AlertDelivery
 from bot.delivery.core.slack_errors import UNREACHABLE
 from bot.listeners.core.surfaces import update_if_open
-from bot.listeners.home.publish import HomePublisher
-from bot.services.container import Services
+from bot.listeners.home.publish import HomePublisher, HomePublisherServices
+from bot.services.alerts.service import AlertService
+from bot.services.orders.actions import OrderActions
 from bot.services.orders.actions.unit import ActionResult
+from bot.services.orders.reader import OrderReader
 from storage.orders.tables import EventKind
 
 log = logging.getLogger(__name__)
 
 
+class CardUpdatesServices(HomePublisherServices, Protocol):
+    """The services CardUpdates uses."""
+
+    actions: OrderActions
+    alerts: AlertService
+    orders: OrderReader
+
+
 class CardUpdates:
     """The Slack side effects of a saved change."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: CardUpdatesServices) -> None:
         self._services = services
         self._home = HomePublisher(services)
 

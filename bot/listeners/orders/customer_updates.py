@@ -7,7 +7,7 @@ it went out. Only an accepted send is logged as a customer contact.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt.async_app import AsyncAck
 from slack_sdk.models.views import View
@@ -27,17 +27,22 @@ from bot.blocks.orders.customer_update_modal import (
 from bot.listeners.core.background import Background
 from bot.listeners.core.registry import Registry
 from bot.listeners.core.surfaces import modal_context, open_modal, update_if_open
-from bot.listeners.orders.card_refresh import CardUpdates
-from bot.services.container import Services
+from bot.listeners.orders.card_refresh import CardUpdates, CardUpdatesServices
 from bot.services.core.errors import InvalidInput, OrderNotFound
 from bot.services.core.roles import PermissionDenied
-from bot.services.orders.customer_updates import DraftOutdated, HelpdeskRefused
+from bot.services.orders.customer_updates import CustomerUpdates, DraftOutdated, HelpdeskRefused
+
+
+class CustomerUpdateActionsServices(CardUpdatesServices, Protocol):
+    """The services CustomerUpdateActions uses."""
+
+    customer_updates: CustomerUpdates
 
 
 class CustomerUpdateActions:
     """Opens the draft and sends it to the helpdesk."""
 
-    def __init__(self, services: Services, background: Background) -> None:
+    def __init__(self, services: CustomerUpdateActionsServices, background: Background) -> None:
         self._updates = services.customer_updates
         self._services = services
         self._background = background

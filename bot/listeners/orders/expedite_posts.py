@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.kit.forms import ModalContext
@@ -17,16 +19,26 @@ from bot.blocks.orders.expedite_request import (
     requester_notice,
 )
 from bot.delivery.orders.threads import display_name
-from bot.listeners.orders.card_refresh import CardUpdates, reply
-from bot.services.container import Services
+from bot.listeners.orders.card_refresh import CardUpdates, CardUpdatesServices, reply
+from bot.services.core.teams import TeamChannels
+from bot.services.orders.actions import OrderActions
 from bot.services.orders.actions.unit import ActionResult
+from bot.services.orders.reader import OrderReader
 from storage.orders.tables import ExpediteRequest
+
+
+class ExpeditePostsServices(CardUpdatesServices, Protocol):
+    """The services ExpeditePosts uses."""
+
+    actions: OrderActions
+    orders: OrderReader
+    teams: TeamChannels
 
 
 class ExpeditePosts:
     """The Slack side effects of expedite requests (run after the ack)."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: ExpeditePostsServices) -> None:
         self._services = services
         self._updates = CardUpdates(services)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.kit.forms import ModalContext
@@ -13,15 +15,18 @@ from bot.blocks.orders.follow_ups import (
     closed_text,
     reopened_text,
 )
-from bot.listeners.orders.card_refresh import CardUpdates, reply
-from bot.services.container import Services
+from bot.listeners.orders.card_refresh import CardUpdates, CardUpdatesServices, reply
 from bot.services.orders.actions.unit import ActionResult
+
+
+class FollowUpsServices(CardUpdatesServices, Protocol):
+    """The services FollowUps uses."""
 
 
 class FollowUps:
     """The Slack side effects of ownership, close and undo (run after the ack)."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: FollowUpsServices) -> None:
         self._updates = CardUpdates(services)
 
     async def owner_changed(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.models.blocks import Block
@@ -20,13 +20,18 @@ from bot.listeners.core.background import Background
 from bot.listeners.core.parsing import UsageError, one_order_id, parse_filters, search_text
 from bot.listeners.core.registry import Registry
 from bot.listeners.core.router import SubcommandRouter, subcommand
-from bot.services.container import Services
 from bot.services.core.errors import OrderNotFound
-from bot.services.orders.reader import OrderFilter, OrderPage
+from bot.services.orders.reader import OrderFilter, OrderPage, OrderReader
 
 PAGE_SIZE = 10
 Reply = Callable[..., Awaitable[Any]]
 _OPEN_BUTTON = re.compile(rf"^{ids.OPEN_ORDER_ACTION}(:\d+)?$")
+
+
+class OrderLookupServices(Protocol):
+    """The services OrderLookup uses."""
+
+    orders: OrderReader
 
 
 class OrderLookup:
@@ -34,7 +39,7 @@ class OrderLookup:
     ack at once and answer through response_url after, so Slack's round trip is not in the ack."""
 
     def __init__(
-        self, services: Services, router: SubcommandRouter, background: Background
+        self, services: OrderLookupServices, router: SubcommandRouter, background: Background
     ) -> None:
         self._services = services
         self._orders = services.orders

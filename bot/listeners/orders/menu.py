@@ -6,7 +6,7 @@ An option's value holds only the action, the order id and the card's version (Sl
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
@@ -18,17 +18,24 @@ from bot.blocks.orders.menu import MenuChoice, OrderRef
 from bot.listeners.core.background import Background
 from bot.listeners.core.registry import Registry
 from bot.listeners.core.surfaces import modal_context, open_modal, refuse_viewer, tell
-from bot.listeners.orders.follow_ups import FollowUps
-from bot.listeners.orders.menu_modals import MenuModals
-from bot.services.container import Services
+from bot.listeners.orders.follow_ups import FollowUps, FollowUpsServices
+from bot.listeners.orders.menu_modals import MenuModals, MenuModalsServices
 from bot.services.core.errors import InvalidInput, StaleUpdate
-from bot.services.core.roles import PermissionDenied
+from bot.services.core.roles import PermissionDenied, RoleBook
+from bot.services.orders.actions import OrderActions
+
+
+class OrderMenuServices(FollowUpsServices, MenuModalsServices, Protocol):
+    """The services OrderMenu uses."""
+
+    actions: OrderActions
+    roles: RoleBook
 
 
 class OrderMenu:
     """Answers the overflow menu of the order card."""
 
-    def __init__(self, services: Services, background: Background) -> None:
+    def __init__(self, services: OrderMenuServices, background: Background) -> None:
         self._services = services
         self._background = background
         self._follow_ups = FollowUps(services)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from slack_bolt.async_app import AsyncAck
 from slack_sdk.models.views import View
@@ -23,16 +23,25 @@ from bot.blocks.orders.reassign_modal import build_reassign_modal
 from bot.blocks.orders.snooze_modal import build_snooze_modal
 from bot.listeners.core.background import Background
 from bot.listeners.core.registry import Registry
+from bot.listeners.orders.expedite_posts import ExpeditePostsServices
+from bot.listeners.orders.follow_ups import FollowUpsServices
 from bot.listeners.orders.modal_submission import After, ModalForm, save_modal
-from bot.services.container import Services
+from bot.services.orders.actions import OrderActions
 from bot.services.orders.actions.unit import ActionResult
+from bot.services.orders.reader import OrderReader
 from storage.orders.tables import Order
+
+
+class MenuModalsServices(Protocol):
+    """The services MenuModals uses."""
+
+    orders: OrderReader
 
 
 class MenuModals:
     """The modal behind each overflow option, built from its context alone."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: MenuModalsServices) -> None:
         self._services = services
 
     def build(self, choice: MenuChoice, ctx: ModalContext, warning: str | None) -> View:
@@ -48,6 +57,13 @@ class MenuModals:
         return builders[choice](ctx, warning)
 
 
+class MenuModalSaveServices(ExpeditePostsServices, FollowUpsServices, MenuModalsServices, Protocol):
+    """The services MenuModalSave uses."""
+
+    actions: OrderActions
+    orders: OrderReader
+
+
 class MenuModalSave:
     """Saves one menu modal's submission before the ack; subclasses say what and how."""
 
@@ -56,7 +72,7 @@ class MenuModalSave:
     fields: ClassVar[Mapping[str, str]]  # service field -> block id
     main_block: ClassVar[str]  # where errors without a field show
 
-    def __init__(self, services: Services, background: Background) -> None:
+    def __init__(self, services: MenuModalSaveServices, background: Background) -> None:
         self._services = services
         self._background = background
         self._modals = MenuModals(services)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt.async_app import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
@@ -15,13 +15,14 @@ from bot.blocks.kit.wire import to_wire
 from bot.listeners.core.background import Background
 from bot.listeners.core.parsing import UsageError, unescape
 from bot.listeners.core.router import SubcommandRouter, subcommand
-from bot.listeners.orders.card_refresh import CardUpdates
-from bot.services.container import Services
+from bot.listeners.orders.card_refresh import CardUpdates, CardUpdatesServices
 from bot.services.core.errors import InvalidInput, OrderNotFound
 from bot.services.core.roles import PermissionDenied
 from bot.services.ingest.values import DateOrder, ValueProblem, parse_date
+from bot.services.orders.actions import OrderActions
 from bot.services.orders.actions.inputs import ContactChannel, ContactOutcome, EtaReason
 from bot.services.orders.actions.unit import ActionResult
+from bot.services.orders.reader import OrderReader
 
 Act = Callable[[], Awaitable[ActionResult]]
 _REASONS = {r.value: r for r in EtaReason} | {
@@ -29,11 +30,18 @@ _REASONS = {r.value: r for r in EtaReason} | {
 }
 
 
+class TextActionsServices(CardUpdatesServices, Protocol):
+    """The services TextActions uses."""
+
+    actions: OrderActions
+    orders: OrderReader
+
+
 class TextActions:
     """Change an order by typing; same services, rules and audit trail as the buttons."""
 
     def __init__(
-        self, services: Services, router: SubcommandRouter, background: Background
+        self, services: TextActionsServices, router: SubcommandRouter, background: Background
     ) -> None:
         self._services = services
         self._router = router

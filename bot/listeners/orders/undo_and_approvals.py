@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
@@ -11,17 +11,23 @@ from bot.blocks.kit import ids
 from bot.blocks.orders.follow_ups import UndoTicket
 from bot.listeners.core.background import Background
 from bot.listeners.core.registry import Registry
-from bot.listeners.orders.expedite_posts import ExpeditePosts
-from bot.listeners.orders.follow_ups import FollowUps
-from bot.services.container import Services
+from bot.listeners.orders.expedite_posts import ExpeditePosts, ExpeditePostsServices
+from bot.listeners.orders.follow_ups import FollowUps, FollowUpsServices
 from bot.services.core.errors import ExpediteNotFound, InvalidInput, StaleUpdate
 from bot.services.core.roles import PermissionDenied
+from bot.services.orders.actions import OrderActions
+
+
+class FollowUpActionsServices(ExpeditePostsServices, FollowUpsServices, Protocol):
+    """The services FollowUpActions uses."""
+
+    actions: OrderActions
 
 
 class FollowUpActions:
     """Undo (the closing rep's ephemeral message) and the leads' Approve / Deny."""
 
-    def __init__(self, services: Services, background: Background) -> None:
+    def __init__(self, services: FollowUpActionsServices, background: Background) -> None:
         self._services = services
         self._background = background
         self._follow_ups = FollowUps(services)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt.async_app import AsyncAck
 
@@ -10,15 +10,27 @@ from bot.blocks.kit.replies import build_usage
 from bot.blocks.kit.wire import to_wire
 from bot.blocks.sync.status import build_sync_status, sync_status_text
 from bot.listeners.core.router import SubcommandRouter, subcommand
-from bot.services.container import Services
+from bot.services.core.clock import Clock
+from bot.services.orders.reader import OrderReader
+from bot.services.sync import SyncService
 
 USAGE = "/backlog sync status"
+
+
+class SyncCommandsServices(Protocol):
+    """The services SyncCommands uses."""
+
+    @property
+    def clock(self) -> Clock: ...
+
+    orders: OrderReader
+    sync: SyncService
 
 
 class SyncCommands:
     """The sync's status, answered in the ack (one small read)."""
 
-    def __init__(self, services: Services, router: SubcommandRouter) -> None:
+    def __init__(self, services: SyncCommandsServices, router: SubcommandRouter) -> None:
         self._sync = services.sync
         self._clock = services.clock
         self._zone = services.orders.zone
