@@ -28,7 +28,7 @@ from bench.generate import generate
 from bench.import_bench import DATA, PG_ADMIN
 from bench.slack_bench import _ensure_pg_database
 from bot.blocks.digests.message import DigestHeading, build_digest
-from bot.services.container import build_services
+from bot.bootstrap.container import build_services
 from bot.services.digests.spec import DigestSpec
 from bot.services.orders.lagging import LagKind
 from storage.digests.candidates import candidate_query

@@ -17,7 +17,7 @@ from typing import Any
 from bench.import_bench import DATA
 from bench.slack_bench import seeded_database
 from bot.blocks.home.view import PAGE_SIZES
-from bot.services.container import Services, build_services
+from bot.bootstrap.container import Services, build_services
 from bot.services.home.dashboard import HomeFilter
 from bot.services.home.team_figures import TeamFiguresService
 from storage.orders.facts import open_order_facts

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.blocks.kit import wire
-from bot.services.container import Services, build_services
+from bot.bootstrap.container import Services, build_services
 from storage.core.engine import create_engine
 from tests.fakes.signing import SIGNING_SECRET, SlackRequests
 from tests.fakes.slack_api import FakeSlack

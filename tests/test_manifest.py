@@ -8,8 +8,8 @@ import yaml
 from slack_bolt.async_app import AsyncApp
 
 from bot.blocks.kit import ids
-from bot.listeners import register_listeners
-from bot.services.container import Services
+from bot.bootstrap.container import Services
+from bot.bootstrap.listeners import register_listeners
 from tests.conftest import REPO
 
 

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from pydantic import ValidationError
 
+from bot.bootstrap.container import build_services
 from bot.bootstrap.from_settings import services_from
-from bot.services.container import build_services
 from bot.services.core.roles import Role
 from bot.settings import Settings
 from tests.storage.test_storage import make_order

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.bootstrap.container import Services, build_services
 from bot.integrations.orders.helpdesk import HelpdeskWebhook
 from bot.integrations.sync.upstream import Pagination, UpstreamConfig, UpstreamSource, display_url
-from bot.services.container import Services, build_services
 from bot.services.sync import RecordMapping, SyncPlan, SyncSetup
 from bot.settings import Settings
 

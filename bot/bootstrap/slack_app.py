@@ -15,12 +15,12 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.kit.replies import slack_unavailable_text
+from bot.bootstrap.container import Services
+from bot.bootstrap.listeners import register_listeners
 from bot.delivery.core.slack_errors import UNREACHABLE, unavailable
-from bot.listeners import register_listeners
 from bot.listeners.core.background import Background
 from bot.listeners.core.event_dedup import EventDedup
 from bot.listeners.core.respond import PooledRespondMiddleware
-from bot.services.container import Services
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -10,8 +10,8 @@ from typing import TypeVar
 
 import click
 
+from bot.bootstrap.container import Services
 from bot.cli.common import load_settings
-from bot.services.container import Services
 from bot.services.core.schedule import describe, next_runs
 from bot.services.digests.content import DigestContent, DigestRow
 from bot.services.digests.delivery import schedule_of
@@ -89,8 +89,8 @@ def send_command(subscription_id: int, test: bool) -> None:
         sys.exit(EXIT_USAGE)
 
     async def work(services: Services) -> str:
+        from bot.bootstrap.jobs import JobTiming, schedule_jobs
         from bot.bootstrap.slack_app import build_client, slack_session
-        from bot.jobs import JobTiming, schedule_jobs
 
         delivery = await services.digests.deliveries.now(subscription_id, test=test)
         if delivery is None:

@@ -13,13 +13,13 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
+from bot.bootstrap.container import Services
 from bot.bootstrap.from_settings import services_from
+from bot.bootstrap.jobs import JobTiming, schedule_jobs
 from bot.bootstrap.slack_app import build_app, slack_session
 from bot.http.app import build_web
-from bot.jobs import JobTiming, schedule_jobs
 from bot.jobs.core.running import RunningJobs
 from bot.listeners.core.background import Background
-from bot.services.container import Services
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -9,10 +9,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
+from bot.bootstrap.container import Services
 from bot.http.admission import Admission
 from bot.http.ingest.routes import IngestApi
 from bot.http.slack_edge import SlackEndpoint
-from bot.services.container import Services
 
 
 def build_web(

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, settings
 from sqlalchemy import func, select
 from sqlmodel import SQLModel
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from storage.orders.tables import Order
 from tests.fakes.slack_api import FakeSlack
 from tests.kit.common import configure_roles_and_teams, order_row, seed_orders

@@ -13,8 +13,8 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.blocks.kit import ids
 from bot.blocks.orders.menu import MenuChoice
-from bot.listeners import register_listeners
-from bot.services.container import Services
+from bot.bootstrap.container import Services
+from bot.bootstrap.listeners import register_listeners
 from tests.bad_input.modal_states import submitted_state
 from tests.bad_input.support import FUZZ, REP, bot, fingerprint
 from tests.fakes.signing import SlackRequests

@@ -12,7 +12,7 @@ import pytest
 
 from bot.blocks.kit import ids
 from bot.blocks.kit.forms import ModalContext
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from tests.bad_input.support import REP, bot, fingerprint
 from tests.fakes.signing import Forge, SignedRequest, SlackRequests
 from tests.kit.running_bot import RunningBot

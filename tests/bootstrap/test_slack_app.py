@@ -9,8 +9,8 @@ import pytest
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.models.blocks import Block
 
+from bot.bootstrap.container import Services
 from bot.bootstrap.slack_app import build_app
-from bot.services.container import Services
 from bot.services.core.health import HealthService
 from storage.core.engine import create_engine, session_factory
 from tests.fakes.signing import SlackRequests

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from storage.digests.tables import DigestRun
 from tests.conftest import Database
 from tests.fakes.slack_api import FakeSlack

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from storage.orders import queries
 from tests.conftest import Database
 from tests.kit.cli import child_env, run_cli

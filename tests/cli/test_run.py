@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.services.container import build_services
+from bot.bootstrap.container import build_services
 from tests.conftest import REPO
 from tests.fakes.signing import SIGNING_SECRET, SlackRequests
 from tests.fakes.slack_api import FakeSlack

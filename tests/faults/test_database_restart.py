@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import event, text
 
 from bot.blocks.kit import ids
-from bot.services.container import Services, build_services
+from bot.bootstrap.container import Services, build_services
 from storage.alerts.tables import AlertStatus
 from storage.core import reads
 from storage.core.engine import create_engine

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from storage.digests.tables import DigestSubscription, RunStatus
 from tests.conftest import Database
 from tests.fakes.signing import SIGNING_SECRET

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from bot.blocks.kit import ids
+from bot.bootstrap.container import Services
 from bot.bootstrap.slack_app import RATE_LIMIT_RETRIES
-from bot.services.container import Services
 from storage.alerts.tables import AlertStatus
 from tests.fakes.signing import SlackRequests
 from tests.fakes.slack_api import FakeSlack

@@ -5,8 +5,8 @@ tests/services/sync/test_service.py and tests/jobs/sync/test_sync_job.py.)"""
 
 from __future__ import annotations
 
+from bot.bootstrap.container import Services
 from bot.jobs.sync.sync_job import SyncJob
-from bot.services.container import Services
 from storage.orders.tables import EventKind
 from tests.fakes.signing import SlackRequests
 from tests.fakes.slack_api import FakeSlack

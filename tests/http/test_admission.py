@@ -9,10 +9,10 @@ import aiohttp
 import httpx
 
 from bot.blocks.kit import ids
+from bot.bootstrap.container import Services
 from bot.bootstrap.slack_app import build_app
 from bot.http.admission import Admission
 from bot.http.app import build_web
-from bot.services.container import Services
 from tests.fakes.signing import SIGNING_SECRET, SignedRequest, SlackRequests
 from tests.fakes.slack_api import FakeSlack
 from tests.kit.common import order_row, seed_orders

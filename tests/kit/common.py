@@ -14,7 +14,7 @@ from bot.services.ingest.csv_import.rows import ImportOptions
 from tests.fakes.slack_limits import check_message
 
 if TYPE_CHECKING:
-    from bot.services.container import Services
+    from bot.bootstrap.container import Services
     from bot.services.orders.customer_updates import HelpdeskOutbox
 
 CANONICAL_HEADER = ["order_id", "customer", "ordered_at", "promised_date"]

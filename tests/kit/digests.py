@@ -8,8 +8,8 @@ from typing import Any
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.bootstrap.container import Services
 from bot.bootstrap.slack_app import RATE_LIMIT_RETRIES
-from bot.services.container import Services
 from storage.digests.tables import DigestSubscription
 from storage.orders import queries
 from tests.fakes.slack_api import Call, FakeSlack

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from bot.blocks.kit import ids
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from storage.feedback.tables import Feedback
 from tests.fakes.signing import SlackRequests
 from tests.kit.running_bot import RunningBot

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from bot.services.ingest.order_writer import OrderInput, OrderWriter
 from storage.digests.tables import DigestSubscription
 from storage.orders.tables import EventSource

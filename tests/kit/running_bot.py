@@ -11,10 +11,10 @@ from typing import Any
 import httpx
 import uvicorn
 
+from bot.bootstrap.container import Services
 from bot.bootstrap.slack_app import build_app, slack_session
 from bot.http.app import build_web
 from bot.listeners.core.background import Background
-from bot.services.container import Services
 from bot.settings import Settings
 from tests.fakes.signing import SIGNING_SECRET, SignedRequest
 from tests.fakes.slack_api import FakeSlack

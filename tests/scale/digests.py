@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from bot.blocks.kit import ids
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from storage.digests.tables import DigestRun, DigestSubscription, RunStatus
 from tests.fakes.slack_api import Call, FakeSlack
 from tests.kit.digests import add_orders, add_subscription, order_values, posts_to

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from storage.digests.tables import DigestRun, DigestSubscription, RunStatus
 from tests.conftest import Database
 from tests.fakes.signing import SIGNING_SECRET

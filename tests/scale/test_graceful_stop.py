@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.services.container import build_services
+from bot.bootstrap.container import build_services
 from storage.alerts.tables import Alert, AlertStatus
 from tests.fakes.signing import SIGNING_SECRET
 from tests.fakes.slack_api import FakeSlack

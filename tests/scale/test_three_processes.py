@@ -23,7 +23,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.blocks.kit import ids
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from storage.alerts.tables import Alert, AlertKind, AlertStatus
 from storage.core.receipt_tables import SlackEventReceipt
 from storage.orders.tables import EventKind, Order, OrderEvent

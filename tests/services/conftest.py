@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from bot.services.core.roles import RoleBook
 from bot.services.ingest.order_writer import OrderInput, OrderWriter
 from bot.services.orders.actions import OrderActions

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import text
 
-from bot.services.container import Services, build_services
+from bot.bootstrap.container import Services, build_services
 from storage.core.engine import create_engine
 from tests.conftest import POSTGRES_URL, Database
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Table, select, text
 from sqlmodel import SQLModel, col
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from storage.feedback.tables import Feedback, FeedbackTagLink
 from storage.orders.card_reads import APPLICATION_NAME, CardQuery
 from storage.orders.tables import EventKind, EventSource, Order, OrderEvent

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from storage.core.migrate import current_revision
 from tests.storage.test_migrations import HEAD, differences, downgrade
 

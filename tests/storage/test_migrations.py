@@ -12,7 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 from sqlmodel import SQLModel
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from storage.core.migrate import alembic_config, current_revision
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()

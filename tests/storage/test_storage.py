@@ -10,7 +10,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 
-from bot.services.container import Services, build_services
+from bot.bootstrap.container import Services, build_services
 from storage.core.migrate import alembic_config, current_revision
 from storage.orders.tables import EventKind, EventSource, Order, OrderEvent, OrderStatus
 

@@ -15,10 +15,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from bot.bootstrap.container import Services
 from bot.http.ingest.models import ErrorOut, OrderListOut, Problem, batch_out, order_out
 from bot.http.ingest.openapi import MAX_BODY_BYTES, build_openapi
 from bot.http.ingest.query_params import ListQuery, QueryProblems, encode_cursor
-from bot.services.container import Services
 from bot.services.core.errors import OrderNotFound
 from bot.services.ingest import MAX_BATCH, BatchProblem, IdempotencyProblem, KeyProblem, Verdict
 from bot.services.ingest.order_fields import TEXT_LIMITS

@@ -15,7 +15,7 @@ from bot.blocks.home.view import (
     worst_case_blocks,
 )
 from bot.blocks.kit import ids
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from bot.services.home.admin_panels import AdminPanel, SubscriptionLine
 from bot.services.home.dashboard import Dashboard, HomeFilter, HomeList, Page, PendingExpedite
 from bot.services.home.team_figures import TeamFigures

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from storage.orders import queries
 from tests.fakes.slack_api import FakeSlack
 from tests.kit.running_bot import API_TOKEN, RunningBot, running_bot

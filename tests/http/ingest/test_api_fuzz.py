@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
+from bot.bootstrap.container import Services
 from bot.http.ingest.models import RESPONSE_MODELS
 from bot.http.ingest.openapi import build_openapi
-from bot.services.container import Services
 from tests.fakes.slack_api import FakeSlack
 from tests.http.ingest.conftest import AUTH, order, post
 from tests.http.ingest.schema_strategies import ANY_JSON, SchemaStrategies, json_body

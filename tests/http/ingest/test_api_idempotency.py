@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from tests.http.ingest.conftest import AUTH, order, post, stored_counts
 from tests.kit.common import FixedClock
 from tests.kit.running_bot import RunningBot

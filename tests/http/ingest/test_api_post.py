@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from bot.services.ingest.csv_import.rows import ImportOptions, RowProblem
 from bot.services.ingest.csv_import.service import ImportSinks
 from storage.orders.tables import EventKind, EventSource

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import col
 
+from bot.bootstrap.container import Services, build_services
 from bot.services.alerts.service import LEASE, AlertService
-from bot.services.container import Services, build_services
 from bot.services.orders.actions import ContactChannel, ContactOutcome, EtaReason
 from storage.alerts.tables import Alert, AlertKind, AlertStatus
 from tests.conftest import Database

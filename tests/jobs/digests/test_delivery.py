@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
+from bot.bootstrap.container import Services, build_services
 from bot.jobs.digests.slot_jobs import DigestJobs
-from bot.services.container import Services, build_services
 from bot.services.digests import build_digests
 from bot.services.digests.claims import LEASE, DigestClaims
 from storage.digests.tables import DigestRun, DigestSubscription, RunStatus

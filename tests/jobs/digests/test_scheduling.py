@@ -11,10 +11,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.digests.message import DigestMessage
+from bot.bootstrap.container import Services
 from bot.delivery.digests.digest_posts import DigestPoster
 from bot.jobs.digests.slot_jobs import RECOVERY_JOB, SWEEP_JOB, DigestJobs
 from bot.jobs.digests.slot_trigger import SlotTrigger
-from bot.services.container import Services
 from bot.services.core.schedule import next_runs
 from storage.digests import subscriptions as digest_subscriptions
 from tests.fakes.slack_api import FakeSlack

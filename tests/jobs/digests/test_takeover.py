@@ -14,9 +14,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.bootstrap.container import Services, build_services
 from bot.delivery.digests.digest_posts import TAKEN_OVER
 from bot.jobs.digests.slot_jobs import DigestJobs
-from bot.services.container import Services, build_services
 from bot.services.digests import build_digests
 from bot.services.digests.claims import LEASE
 from storage.digests.tables import DigestSubscription, RunStatus

@@ -13,9 +13,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 from sqlmodel import col
 
+from bot.bootstrap.container import Services
 from bot.bootstrap.slack_app import build_client
 from bot.jobs.feedback.weekly_report import FeedbackDigestJob
-from bot.services.container import Services
 from bot.services.digests.claims import DigestClaims
 from bot.services.feedback.entries import FeedbackInput
 from storage.digests.tables import DigestRun, DigestSubscription, RunStatus

@@ -10,9 +10,9 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.bootstrap.container import Services
 from bot.integrations.sync.upstream import UpstreamConfig, UpstreamSource
 from bot.jobs.sync.sync_job import SyncJob, schedule_sync
-from bot.services.container import Services
 from bot.services.core.roles import RoleBook
 from bot.services.sync import RecordMapping, SyncPlan, SyncService
 from tests.fakes.signing import SlackRequests

@@ -20,8 +20,8 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 from sqlalchemy import select
 from sqlmodel import col
 
+from bot.bootstrap.container import Services, build_services
 from bot.bootstrap.slack_app import build_app
-from bot.services.container import Services, build_services
 from bot.services.core.event_receipts import EventReceipts
 from storage.core.receipt_tables import SlackEventReceipt
 from tests.conftest import Database

@@ -8,8 +8,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bot.bootstrap.container import Services
 from bot.listeners.core.respond import PooledRespond
-from bot.services.container import Services
 from tests.fakes.signing import SlackRequests
 from tests.fakes.slack_api import FakeSlack
 from tests.kit.common import checked_message, order_row, seed_orders

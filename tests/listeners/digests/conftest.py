@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from bot.services.core.roles import RoleBook
 from bot.services.orders.actions import OrderActions
 from tests.fakes.slack_api import FakeSlack

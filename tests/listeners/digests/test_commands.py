@@ -23,7 +23,7 @@ from bot.blocks.digests.subscription_fields import (
     ZONE,
 )  # fmt: skip
 from bot.blocks.kit import ids
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from storage.digests import subscriptions as digest_subscriptions
 from storage.digests.tables import DigestSubscription
 from tests.fakes.signing import SlackRequests

@@ -7,8 +7,8 @@ from typing import Any
 
 from bot.blocks.kit import ids
 from bot.blocks.kit.forms import ModalContext
+from bot.bootstrap.container import Services
 from bot.jobs.digests.slot_jobs import DigestJobs
-from bot.services.container import Services
 from storage.orders.tables import EventKind
 from tests.fakes.signing import SlackRequests
 from tests.kit.digest_modal import CHANNEL, REP, VIEWER, replies

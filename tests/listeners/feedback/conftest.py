@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from tests.fakes.slack_api import FakeSlack
 from tests.kit.common import configure_roles_and_teams, order_row, seed_orders
 from tests.kit.feedback import REP, VIEWER

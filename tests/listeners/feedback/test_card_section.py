@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from bot.blocks.kit import ids
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from bot.services.feedback.entries import FeedbackInput
 from storage.feedback.tables import FeedbackTag, Sentiment
 from storage.orders.tables import EventKind

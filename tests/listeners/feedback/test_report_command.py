@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from bot.services.feedback.entries import FeedbackInput
 from storage.feedback.tables import FeedbackTag, Sentiment
 from tests.fakes.signing import SlackRequests

@@ -12,7 +12,7 @@ from slack_sdk.models.blocks import Option
 
 from bot.blocks.feedback.replies import BOT_MESSAGE_REFUSAL
 from bot.blocks.kit import ids
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from storage.orders.tables import EventKind
 from tests.conftest import SHARED
 from tests.fakes.signing import FORM, SIGNING_SECRET, SignedRequest, SlackRequests, sign

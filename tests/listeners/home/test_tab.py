@@ -12,7 +12,7 @@ from bot.blocks.home.view import HomeState
 from bot.blocks.kit import ids
 from bot.blocks.kit.forms import ModalContext
 from bot.blocks.orders.menu import MenuChoice, OrderRef
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from bot.services.home.dashboard import HomeFilter, HomeList
 from bot.services.orders.lagging import LagKind
 from tests.fakes.signing import SlackRequests

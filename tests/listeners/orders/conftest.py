@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from bot.services.core.roles import Role, RoleBook
 from bot.services.core.teams import TeamChannels
 from bot.services.orders.actions import OrderActions

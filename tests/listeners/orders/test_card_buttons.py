@@ -14,7 +14,7 @@ from sqlmodel import col
 
 from bot.blocks.kit import ids
 from bot.blocks.kit.forms import ModalContext
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from storage.alerts.tables import Alert
 from storage.orders.tables import OrderEvent
 from tests.fakes.signing import SlackRequests

@@ -14,8 +14,8 @@ import pytest
 
 from bot.blocks.kit import ids
 from bot.blocks.kit.forms import ModalContext
+from bot.bootstrap.container import Services
 from bot.integrations.orders.helpdesk import HelpdeskWebhook
-from bot.services.container import Services
 from bot.services.orders.actions import EtaReason
 from storage.orders.tables import EventKind
 from tests.fakes.signing import SlackRequests

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from tests.fakes.signing import SlackRequests
 from tests.fakes.slack_api import FakeSlack
 from tests.kit.common import checked_message, configure_roles_and_teams, order_row, seed_orders

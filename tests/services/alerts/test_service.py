@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.bootstrap.container import Services
 from bot.services.alerts.service import LEASE, MAX_ATTEMPTS, AlertService
-from bot.services.container import Services
 from bot.services.core.teams import TeamChannels
 from storage.alerts.tables import Alert, AlertKind, AlertStatus
 from storage.orders.tables import EventKind, OrderStatus

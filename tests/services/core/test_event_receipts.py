@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from bot.services.core.event_receipts import RETENTION, EventReceipts
 from tests.kit.common import FixedClock
 

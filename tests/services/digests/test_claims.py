@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlmodel import col
 
-from bot.services.container import Services, build_services
+from bot.bootstrap.container import Services, build_services
 from bot.services.digests.claims import LEASE, DigestClaims
 from storage.digests.tables import DigestRun, DigestSubscription, RunStatus
 from tests.conftest import Database

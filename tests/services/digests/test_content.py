@@ -6,7 +6,7 @@ from datetime import UTC, timedelta
 
 import pytest
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from bot.services.digests.composer import DigestComposer
 from bot.services.digests.content import DigestContent, reason_bits
 from bot.services.digests.spec import DigestFilters, DigestSpec, Grouping

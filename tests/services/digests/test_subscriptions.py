@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from bot.services.core.roles import PermissionDenied, Role
 from bot.services.digests.drafts import InvalidSubscription, SubscriptionDraft
 from bot.services.digests.spec import Grouping

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from bot.services.core.errors import InvalidInput
 from bot.services.core.roles import PermissionDenied
 from bot.services.feedback.digests import FeedbackDigests

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from bot.services.core.errors import InvalidInput
 from bot.services.feedback.entries import FeedbackInput
 from bot.services.feedback.report import FeedbackReport

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from bot.services.core.errors import InvalidInput, OrderNotFound
 from bot.services.core.roles import PermissionDenied
 from bot.services.feedback.entries import FeedbackInput, FeedbackNotFound

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from bot.services.home.dashboard import Dashboard, HomeFilter, HomeList
 from bot.services.orders.actions import ContactChannel, ContactOutcome
 from bot.services.orders.lagging import LagKind

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from bot.services.home.team_figures import FIGURES_TTL, TeamFiguresService, median
 from bot.services.orders.actions import ContactChannel, ContactOutcome
 from bot.services.orders.lagging import LagRules

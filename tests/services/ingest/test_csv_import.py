@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from bot.services.ingest.csv_import.csv_source import SourceProblem
 from bot.services.ingest.csv_import.rows import ImportOptions, MappingProblem, RowProblem
 from bot.services.ingest.csv_import.service import ImportSinks, ImportSummary

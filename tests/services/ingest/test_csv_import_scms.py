@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from bot.services.ingest.csv_import.rows import ImportOptions, RowProblem
 from bot.services.ingest.csv_import.service import ImportSinks
 from storage.orders.tables import OrderStatus

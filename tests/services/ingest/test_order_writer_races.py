@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from bot.services.core.errors import StaleUpdate
 from bot.services.ingest.order_writer import OrderChange, OrderInput, OrderWriter, Outcome
 from bot.services.orders.actions import EtaReason, OrderActions

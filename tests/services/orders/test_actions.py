@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from bot.services.core.errors import InvalidInput, OrderNotFound, StaleUpdate
 from bot.services.orders.actions import ContactChannel, ContactOutcome, EtaReason, OrderActions
 from storage.orders.tables import OrderStatus

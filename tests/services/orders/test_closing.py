@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from bot.services.core.errors import InvalidInput
 from bot.services.orders.actions import UNDO_WINDOW, OrderActions
 from storage.orders.tables import OrderStatus

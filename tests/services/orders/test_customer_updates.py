@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 import httpx
 import pytest
 
+from bot.bootstrap.container import Services
 from bot.integrations.orders.helpdesk import HelpdeskWebhook
-from bot.services.container import Services
 from bot.services.core.errors import InvalidInput
 from bot.services.core.roles import PermissionDenied
 from bot.services.orders.actions import EtaReason

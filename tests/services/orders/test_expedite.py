@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from bot.services.core.errors import ExpediteNotFound, InvalidInput
 from bot.services.core.roles import PermissionDenied, Role
 from bot.services.orders.actions import (

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from bot.services.core.errors import OrderNotFound
 from bot.services.orders.lagging import LagKind
 from bot.services.orders.listing_totals import KEPT, ListingTotals

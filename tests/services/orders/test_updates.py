@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.services.container import Services
+from bot.bootstrap.container import Services
 from bot.services.core.errors import InvalidInput
 from bot.services.orders.actions import TEXT_LIMIT, ContactChannel, ContactOutcome, OrderActions
 from bot.services.orders.lagging import LagRules, lag_reasons

@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 
+from bot.bootstrap.container import Services
 from bot.integrations.sync.upstream import UpstreamConfig, UpstreamSource
-from bot.services.container import Services
 from bot.services.sync import Freshness, RecordMapping, SourcePage, SyncPlan, SyncService
 from storage.ingest import queries as ingest_queries
 from storage.orders.tables import EventKind, EventSource, OrderStatus
