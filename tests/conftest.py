@@ -153,12 +153,11 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 async def services(
-    database: Database, clock: FixedClock, request: pytest.FixtureRequest
+    database: Database, clock: FixedClock, sqlite_template: Path
 ) -> AsyncIterator[Services]:
     """Migrated services on an empty database."""
     if database.schema is None:
-        template: Path = request.getfixturevalue("sqlite_template")
-        shutil.copyfile(template, database.url.removeprefix("sqlite:///"))
+        shutil.copyfile(sqlite_template, database.url.removeprefix("sqlite:///"))
     built = build_services(database.url, clock=clock, schema=database.schema)
     if database.schema is not None:
         async with built.engine.begin() as conn:
