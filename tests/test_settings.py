@@ -12,7 +12,7 @@ from bot.bootstrap.container import build_services
 from bot.bootstrap.from_settings import services_from
 from bot.services.core.roles import Role
 from bot.settings import Settings
-from tests.storage.test_storage import make_order
+from tests.kit.common import make_order
 
 
 def settings_from(monkeypatch: pytest.MonkeyPatch, **env: str) -> Settings:

@@ -18,11 +18,10 @@ from bot.bootstrap.listeners import register_listeners
 from tests.bad_input.modal_states import submitted_state
 from tests.bad_input.support import FUZZ, REP, bot, fingerprint
 from tests.fakes.signing import SlackRequests
-from tests.kit.feedback import open_feedback_modal
+from tests.kit.card import open_modal
+from tests.kit.feedback import command, edit_buttons, open_edit, open_feedback_modal
 from tests.kit.menu import open_menu_modal
 from tests.kit.running_bot import RunningBot
-from tests.listeners.feedback.test_card_section import command, edit_buttons, open_edit
-from tests.listeners.orders.test_card_buttons import open_modal
 
 __all__ = ["bot"]  # the fixture, for pytest
 

@@ -16,9 +16,9 @@ from bot.blocks.kit import ids
 from bot.blocks.kit.forms import ModalContext
 from tests.bad_input.support import REP, bot
 from tests.fakes.signing import SignedRequest, SlackRequests
-from tests.http.test_sample_payloads import PAYLOADS, SAMPLE_FILES, sample
+from tests.kit.card import button, card, eta_state
+from tests.kit.payloads import PAYLOADS, SAMPLE_FILES, sample
 from tests.kit.running_bot import RunningBot
-from tests.listeners.orders.test_card_buttons import button, card, eta_state
 
 __all__ = ["bot"]  # the fixture, for pytest
 

@@ -15,8 +15,8 @@ from bot.blocks.kit.forms import ModalContext
 from bot.bootstrap.container import Services
 from tests.bad_input.support import REP, bot, fingerprint
 from tests.fakes.signing import Forge, SignedRequest, SlackRequests
+from tests.kit.card import button, card, eta_state
 from tests.kit.running_bot import RunningBot
-from tests.listeners.orders.test_card_buttons import button, card, eta_state
 
 __all__ = ["bot"]  # the fixture, for pytest
 

@@ -26,19 +26,10 @@ from storage.orders import card_reads
 from tests.conftest import POSTGRES_URL, Database
 from tests.fakes.signing import SlackRequests
 from tests.fakes.slack_api import FakeSlack
-from tests.jobs.alerts.test_alert_job import alerts_of, thread_lines
-from tests.kit.alerts import run_alert_job
+from tests.kit.alerts import alerts_of, run_alert_job, thread_lines
+from tests.kit.card import REP, card, command, eta_state, events, open_modal, submit
 from tests.kit.common import FixedClock, configure_roles_and_teams, order_row, seed_orders
 from tests.kit.running_bot import running_bot
-from tests.listeners.orders.test_card_buttons import (
-    REP,
-    card,
-    eta_state,
-    events,
-    open_modal,
-    submit,
-)
-from tests.listeners.orders.test_lookup import command
 
 
 class Restartable:

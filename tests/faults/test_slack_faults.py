@@ -20,19 +20,10 @@ from bot.bootstrap.slack_app import RATE_LIMIT_RETRIES
 from storage.alerts.tables import AlertStatus
 from tests.fakes.signing import SlackRequests
 from tests.fakes.slack_api import FakeSlack
-from tests.jobs.alerts.test_alert_job import alerts_of, thread_lines
-from tests.kit.alerts import run_alert_job
+from tests.kit.alerts import alerts_of, run_alert_job, thread_lines
+from tests.kit.card import REP, button, card, eta_state, events, open_modal, submit
 from tests.kit.common import FixedClock, configure_roles_and_teams, order_row, seed_orders
 from tests.kit.running_bot import RunningBot, running_bot
-from tests.listeners.orders.test_card_buttons import (
-    REP,
-    button,
-    card,
-    eta_state,
-    events,
-    open_modal,
-    submit,
-)
 
 NEW_ETA = "2026-11-27"
 BUSY = "Slack did not take that request just now"

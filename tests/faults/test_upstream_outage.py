@@ -11,9 +11,9 @@ from storage.orders.tables import EventKind
 from tests.fakes.signing import SlackRequests
 from tests.fakes.slack_api import FakeSlack
 from tests.integrations.loopback import LoopbackUpstream, serving
-from tests.jobs.sync.test_sync_job import ADMINS, connect, order, slack
 from tests.kit.common import FixedClock, checked_message
 from tests.kit.running_bot import RunningBot, running_bot
+from tests.kit.sync import ADMINS, connect, order, slack
 from tests.services.conftest import events_of, load_order
 
 

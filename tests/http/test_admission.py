@@ -15,9 +15,9 @@ from bot.http.admission import Admission
 from bot.http.app import build_web
 from tests.fakes.signing import SIGNING_SECRET, SignedRequest, SlackRequests
 from tests.fakes.slack_api import FakeSlack
+from tests.kit.card import button
 from tests.kit.common import order_row, seed_orders
 from tests.kit.running_bot import bot_settings
-from tests.listeners.orders.test_card_buttons import button
 
 
 async def test_admission_refuses_a_slot_while_all_are_held_and_admits_again_after():

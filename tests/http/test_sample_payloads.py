@@ -12,9 +12,8 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from tests.fakes.signing import SlackRequests
+from tests.kit.payloads import SAMPLE_FILES, sample
 
-PAYLOADS = Path(__file__).parents[3] / "shared/slack/payloads"
-SAMPLE_FILES = sorted(PAYLOADS.glob("*.json"))
 # Keys of Workflow custom functions (Bolt switches to `bot_access_token` when present) and
 # of link unfurls: Slack sends them only there, so the builders leave them out on purpose.
 FUNCTION_KEYS = {"function_data", "bot_access_token", "interactivity"}
@@ -24,11 +23,6 @@ NOT_BUILT = {
     "ViewClosedPayload.json": FUNCTION_KEYS,
 }
 STATE = {"eta": {"date": {"type": "datepicker", "selected_date": "2026-12-01"}}}
-
-
-def sample(name: str) -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads((PAYLOADS / name).read_text(encoding="utf-8"))
-    return loaded
 
 
 def built_payloads(requests: SlackRequests) -> dict[str, list[dict[str, Any]]]:

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from sqlalchemy import select
+from sqlmodel import col
+
 from bot.bootstrap.container import Services
 from bot.bootstrap.slack_app import build_client, slack_session
 from bot.delivery.alerts.alert_posts import AlertDelivery
 from bot.jobs.alerts.alert_job import AlertJob
 from bot.services.alerts.service import AlertService
-from tests.fakes.slack_api import FakeSlack
+from storage.alerts.tables import Alert
+from tests.fakes.slack_api import Call, FakeSlack
 from tests.kit.running_bot import bot_settings
 
 
@@ -32,3 +36,12 @@ async def run_alert_job(services: Services, fake: FakeSlack, owner: str = "host-
     """One run of the job, as a process would run it."""
     async with alert_job(services, fake, owner) as job:
         await job.run()
+
+
+def thread_lines(fake: FakeSlack) -> list[Call]:
+    return [c for c in fake.calls_to("chat.postMessage") if c.args.get("thread_ts")]
+
+
+async def alerts_of(services: Services) -> list[Alert]:
+    async with services.sessions() as session:
+        return list((await session.execute(select(Alert).order_by(col(Alert.id)))).scalars())

@@ -6,11 +6,13 @@ import csv
 import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.bootstrap.container import Services
 from bot.services.ingest.csv_import.rows import ImportOptions
+from storage.orders.tables import Order
 from tests.fakes.slack_limits import check_message
 
 if TYPE_CHECKING:
@@ -118,3 +120,20 @@ def configure_roles_and_teams(
     services.customer_updates = CustomerUpdates(
         services.sessions, services.clock, zone, services.actions, services.roles, helpdesk
     )
+
+
+def make_order(**overrides: object) -> Order:
+    values: dict[str, object] = {
+        "external_id": "SO-1",
+        "customer": "Acme",
+        "ordered_at": NOW,
+        "promised_date": date(2026, 12, 1),
+        "last_activity_at": NOW,
+        "created_at": NOW,
+        "updated_at": NOW,
+    }
+    values.update(overrides)
+    return Order(**values)  # type: ignore[arg-type]
+
+
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

@@ -7,10 +7,12 @@ from typing import Any
 
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import select
+from sqlmodel import col
 
 from bot.bootstrap.container import Services
 from bot.bootstrap.slack_app import RATE_LIMIT_RETRIES
-from storage.digests.tables import DigestSubscription
+from storage.digests.tables import DigestRun, DigestSubscription
 from storage.orders import queries
 from tests.fakes.slack_api import Call, FakeSlack
 
@@ -114,3 +116,12 @@ def posts_to(fake: FakeSlack, channel: str = "C0DIGEST") -> list[Call]:
 def main_posts(fake: FakeSlack, channel: str = "C0DIGEST") -> list[Call]:
     """Digest messages posted into the channel itself (not thread replies)."""
     return [c for c in posts_to(fake, channel) if not c.args.get("thread_ts")]
+
+
+SLOT = "2026-11-24T09:00"
+
+
+async def runs(services: Services) -> list[DigestRun]:
+    async with services.sessions() as session:
+        query = select(DigestRun).order_by(col(DigestRun.id))
+        return list((await session.execute(query)).scalars())

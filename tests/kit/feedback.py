@@ -13,6 +13,7 @@ from bot.blocks.kit import ids
 from bot.bootstrap.container import Services
 from storage.feedback.tables import Feedback
 from tests.fakes.signing import SlackRequests
+from tests.kit.common import checked_message
 from tests.kit.running_bot import RunningBot
 
 REP, VIEWER, LEAD, CUSTOMER = "U0REP0001", "U0VIEW001", "U0LEAD001", "U0CUST001"
@@ -100,3 +101,30 @@ async def stored_feedback(services: Services) -> list[Feedback]:
     async with services.sessions() as session:
         query = select(Feedback).order_by(col(Feedback.id))
         return list((await session.execute(query)).scalars())
+
+
+async def command(
+    bot: RunningBot, requests: SlackRequests, text: str, user: str = REP
+) -> dict[str, Any]:
+    response = await bot.send(requests.slash_command(text, user_id=user))
+    assert response.status_code == 200
+    return checked_message(response.json())
+
+
+def edit_buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        block["accessory"]
+        for block in message["blocks"]
+        if block.get("accessory", {}).get("action_id") == ids.FEEDBACK_EDIT_ACTION
+    ]
+
+
+async def open_edit(
+    bot: RunningBot, requests: SlackRequests, button: dict[str, Any], user: str = REP
+) -> dict[str, Any]:
+    request = requests.block_actions(ids.FEEDBACK_EDIT_ACTION, value=button["value"], user_id=user)
+    response = await bot.send(request)
+    await bot.settle()
+    assert response.status_code == 200
+    view: dict[str, Any] = bot.fake.last("views.open").args["view"]
+    return view

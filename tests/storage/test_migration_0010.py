@@ -6,7 +6,7 @@ from sqlalchemy import text
 
 from bot.bootstrap.container import Services
 from storage.core.migrate import current_revision
-from tests.storage.test_migrations import HEAD, differences, downgrade
+from tests.kit.migrations import HEAD, differences, downgrade
 
 
 async def test_migration_0010_goes_down_and_up_again(empty: Services):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -13,22 +13,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 from bot.bootstrap.container import Services, build_services
 from storage.core.migrate import alembic_config, current_revision
 from storage.orders.tables import EventKind, EventSource, Order, OrderEvent, OrderStatus
-
-NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
-
-
-def make_order(**overrides: object) -> Order:
-    values: dict[str, object] = {
-        "external_id": "SO-1",
-        "customer": "Acme",
-        "ordered_at": NOW,
-        "promised_date": date(2026, 12, 1),
-        "last_activity_at": NOW,
-        "created_at": NOW,
-        "updated_at": NOW,
-    }
-    values.update(overrides)
-    return Order(**values)  # type: ignore[arg-type]
+from tests.kit.common import NOW, make_order
 
 
 async def test_datetimes_round_trip_as_aware_utc(services: Services):

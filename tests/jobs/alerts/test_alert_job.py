@@ -7,16 +7,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import col
-
 from bot.bootstrap.container import Services, build_services
 from bot.services.alerts.service import LEASE, AlertService
 from bot.services.orders.actions import ContactChannel, ContactOutcome, EtaReason
-from storage.alerts.tables import Alert, AlertKind, AlertStatus
+from storage.alerts.tables import AlertKind, AlertStatus
 from tests.conftest import Database
 from tests.fakes.slack_api import Call, FakeSlack
-from tests.kit.alerts import alert_job, run_alert_job
+from tests.kit.alerts import alert_job, alerts_of, run_alert_job, thread_lines
 from tests.kit.common import FixedClock, configure_roles_and_teams, order_row, seed_orders
 
 OWNER, OTHER_REP = "U0REP0001", "U0OTHER01"
@@ -34,17 +31,8 @@ def overdue_row(order_id: str = "SO-1001", **overrides: Any) -> dict[str, Any]:
     return order_row(order_id=order_id, **fields)
 
 
-def thread_lines(fake: FakeSlack) -> list[Call]:
-    return [c for c in fake.calls_to("chat.postMessage") if c.args.get("thread_ts")]
-
-
 def direct_messages(fake: FakeSlack) -> list[Call]:
     return [c for c in fake.calls_to("chat.postMessage") if str(c.args["channel"]).startswith("U")]
-
-
-async def alerts_of(services: Services) -> list[Alert]:
-    async with services.sessions() as session:
-        return list((await session.execute(select(Alert).order_by(col(Alert.id)))).scalars())
 
 
 async def test_an_overdue_order_is_announced_once_across_runs_and_restarts(

@@ -6,38 +6,30 @@ import asyncio
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select
-from sqlmodel import col
 
 from bot.bootstrap.container import Services, build_services
 from bot.jobs.digests.slot_jobs import DigestJobs
 from bot.services.digests import build_digests
 from bot.services.digests.claims import LEASE, DigestClaims
-from storage.digests.tables import DigestRun, DigestSubscription, RunStatus
+from storage.digests.tables import DigestSubscription, RunStatus
 from tests.conftest import Database
 from tests.fakes.slack_api import FakeSlack
 from tests.kit.common import FixedClock
 from tests.kit.digests import (
     NOW,
+    SLOT,
     add_orders,
     add_subscription,
     main_posts,
     overdue,
     posts_to,
+    runs,
     slack_client,
 )
-
-SLOT = "2026-11-24T09:00"
 
 
 def jobs(services: Services, fake: FakeSlack) -> DigestJobs:
     return DigestJobs(services, slack_client(fake))
-
-
-async def runs(services: Services) -> list[DigestRun]:
-    async with services.sessions() as session:
-        query = select(DigestRun).order_by(col(DigestRun.id))
-        return list((await session.execute(query)).scalars())
 
 
 async def subscription(services: Services, sub_id: int) -> DigestSubscription:

@@ -13,7 +13,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.jobs.digests.slot_trigger import SlotTrigger
 from bot.services.core.schedule import DAY_NAMES, DigestSchedule
-from tests.services.core.test_schedule import BERLIN, CHANGE_DAYS, NEW_YORK, at, make_schedule
+from tests.kit.schedules import BERLIN, CHANGE_DAYS, NEW_YORK, at, make_schedule
 
 # What APScheduler 3.11's CronTrigger fires for the same slots: 30 minutes late on spring
 # forward (the wall time read with the old offset), twice on fall back.

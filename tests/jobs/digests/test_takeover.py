@@ -22,9 +22,17 @@ from bot.services.digests.claims import LEASE
 from storage.digests.tables import DigestSubscription, RunStatus
 from tests.conftest import Database
 from tests.fakes.slack_api import FakeSlack, Hold
-from tests.jobs.digests.test_delivery import SLOT, runs
 from tests.kit.common import FixedClock
-from tests.kit.digests import NOW, add_orders, add_subscription, overdue, posts_to, slack_client
+from tests.kit.digests import (
+    NOW,
+    SLOT,
+    add_orders,
+    add_subscription,
+    overdue,
+    posts_to,
+    runs,
+    slack_client,
+)
 from tests.scale.digests import part_of
 
 

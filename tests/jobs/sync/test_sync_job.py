@@ -5,53 +5,18 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, timedelta
-from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bootstrap.container import Services
-from bot.integrations.sync.upstream import UpstreamConfig, UpstreamSource
 from bot.jobs.sync.sync_job import SyncJob, schedule_sync
-from bot.services.core.roles import RoleBook
-from bot.services.sync import RecordMapping, SyncPlan, SyncService
 from tests.fakes.signing import SlackRequests
 from tests.fakes.slack_api import FakeSlack
-from tests.integrations.loopback import API_KEY, LoopbackUpstream, serving
-from tests.integrations.scripted import RecordedSleep
+from tests.integrations.loopback import LoopbackUpstream, serving
 from tests.kit.common import FixedClock, checked_message
 from tests.kit.running_bot import running_bot
+from tests.kit.sync import ADMINS, connect, order, slack
 from tests.services.conftest import load_order
-
-ADMINS = RoleBook(
-    admins=frozenset({"U0LEAD01", "S0LEADS"}),
-    group_members={"S0LEADS": frozenset({"U0LEAD02", "U0LEAD01"})},
-)
-
-
-def order(number: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "order_id": number,
-        "customer": "Acme Hospital",
-        "ordered_at": "2026-11-01T10:00:00Z",
-        "promised_date": "2026-11-30",
-        "updated_at": "2026-11-24T08:00:00Z",
-    } | extra
-
-
-def connect(services: Services, upstream: LoopbackUpstream, key: str = API_KEY) -> SyncService:
-    """The sync service of `services`, pointed at `upstream` over real HTTP."""
-    config = UpstreamConfig(upstream.url, headers={"X-Api-Key": key}, retries=1)
-    source = UpstreamSource(config, sleep=RecordedSleep())
-    plan = SyncPlan(upstream.url, timedelta(minutes=15))
-    services.sync = SyncService(
-        services.sessions, services.clock, UTC, source, RecordMapping(), plan
-    )
-    return services.sync
-
-
-def slack(fake: FakeSlack) -> AsyncWebClient:
-    return AsyncWebClient(token="xoxb-test", base_url=fake.base_url)
 
 
 async def test_sync_job_pulls_every_page_from_a_real_http_upstream(

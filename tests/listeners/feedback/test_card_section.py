@@ -11,32 +11,18 @@ from bot.services.feedback.entries import FeedbackInput
 from storage.feedback.tables import FeedbackTag, Sentiment
 from storage.orders.tables import EventKind
 from tests.fakes.signing import SlackRequests
-from tests.kit.common import checked_message
 from tests.kit.feedback import (
     LEAD,
     REP,
     VIEWER,
+    command,
+    edit_buttons,
+    open_edit,
     stored_feedback,
     submit_view,
 )
 from tests.kit.menu import element, events, replies
 from tests.kit.running_bot import RunningBot
-
-
-async def command(
-    bot: RunningBot, requests: SlackRequests, text: str, user: str = REP
-) -> dict[str, Any]:
-    response = await bot.send(requests.slash_command(text, user_id=user))
-    assert response.status_code == 200
-    return checked_message(response.json())
-
-
-def edit_buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        block["accessory"]
-        for block in message["blocks"]
-        if block.get("accessory", {}).get("action_id") == ids.FEEDBACK_EDIT_ACTION
-    ]
 
 
 def edit_state(
@@ -50,17 +36,6 @@ def edit_state(
         },
         "edit_owner": {"value": {"type": "users_select", "selected_user": owner}},
     }
-
-
-async def open_edit(
-    bot: RunningBot, requests: SlackRequests, button: dict[str, Any], user: str = REP
-) -> dict[str, Any]:
-    request = requests.block_actions(ids.FEEDBACK_EDIT_ACTION, value=button["value"], user_id=user)
-    response = await bot.send(request)
-    await bot.settle()
-    assert response.status_code == 200
-    view: dict[str, Any] = bot.fake.last("views.open").args["view"]
-    return view
 
 
 async def test_quick_feedback_is_logged_and_answered_with_the_card(

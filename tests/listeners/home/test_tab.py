@@ -19,10 +19,10 @@ from tests.fakes.signing import SlackRequests
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_limits import check_view
 from tests.fakes.slack_payloads import modal_view
+from tests.kit.card import eta_state
 from tests.kit.common import configure_roles_and_teams
 from tests.kit.home import LEAD, OVERDUE, REP, SLIPPED, VIEWER, add_orders, add_subscription
 from tests.kit.running_bot import RunningBot, running_bot
-from tests.listeners.orders.test_card_buttons import eta_state
 from tests.services.conftest import load_order
 
 CARD_VIEW = "VCARD000001"

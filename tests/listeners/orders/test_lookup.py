@@ -12,6 +12,7 @@ import pytest
 from bot.bootstrap.container import Services
 from tests.fakes.signing import SlackRequests
 from tests.fakes.slack_api import FakeSlack
+from tests.kit.card import command
 from tests.kit.common import checked_message, order_row, seed_orders
 from tests.kit.running_bot import RunningBot, running_bot
 
@@ -23,14 +24,6 @@ ME = "U0123ABCD"
 async def bot(services: Services, fake_slack: FakeSlack) -> AsyncIterator[RunningBot]:
     async with running_bot(services, fake_slack) as running:
         yield running
-
-
-async def command(
-    bot: RunningBot, requests: SlackRequests, text: str, user: str = ME
-) -> dict[str, Any]:
-    response = await bot.send(requests.slash_command(text, user_id=user))
-    assert response.status_code == 200
-    return checked_message(response.json())
 
 
 def texts(message: dict[str, Any]) -> str:

@@ -22,7 +22,7 @@ from tests.kit.home import (
     add_orders,
     add_subscription,
 )
-from tests.services.sync.test_service import record, sync_with
+from tests.kit.sync import record, sync_with
 
 SIZES = {HomeList.LAGGING: 10, HomeList.TO_TELL: 10, HomeList.SNOOZED: 10, HomeList.EXPEDITES: 10}
 

@@ -5,55 +5,17 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
 
 from bot.bootstrap.container import Services
-from bot.integrations.sync.upstream import UpstreamConfig, UpstreamSource
-from bot.services.sync import Freshness, RecordMapping, SourcePage, SyncPlan, SyncService
+from bot.services.sync import Freshness, RecordMapping, SourcePage, SyncService
 from storage.ingest import queries as ingest_queries
 from storage.orders.tables import EventKind, EventSource, OrderStatus
-from tests.integrations.scripted import RecordedSleep, ScriptedUpstream, page, status
+from tests.integrations.scripted import ScriptedUpstream, page, status
 from tests.kit.common import FixedClock
+from tests.kit.sync import MAPPING, PLAN, record, sync_with
 from tests.services.conftest import events_of, load_order
-
-PLAN = SyncPlan("https://erp.example.com/api/orders", timedelta(minutes=15))
-MAPPING = RecordMapping(
-    {
-        "order_id": "number",
-        "customer": "customer.name",
-        "ordered_at": "created",
-        "promised_date": "promise",
-        "updated_at": "modified",
-    },
-    {"In Transit": OrderStatus.CONFIRMED},
-)
-
-
-def record(number: str, modified: str = "2026-11-24T08:00:00Z", **extra: Any) -> dict[str, Any]:
-    """An upstream record in the upstream's own shape."""
-    return {
-        "number": number,
-        "customer": {"name": "Acme Hospital", "id": 7},
-        "created": "2026-11-01T10:00:00Z",
-        "promise": "2026-11-30",
-        "modified": modified,
-        "ignored": "fields the mapping does not name",
-    } | extra
-
-
-def sync_with(
-    services: Services, upstream: ScriptedUpstream, mapping: RecordMapping = MAPPING
-) -> SyncService:
-    source = UpstreamSource(
-        UpstreamConfig("https://erp.example.com/api/orders"),
-        transport=upstream.transport,
-        sleep=RecordedSleep(),
-    )
-    return SyncService(
-        services.sessions, services.clock, UTC, source=source, mapping=mapping, plan=PLAN
-    )
 
 
 async def test_sync_maps_records_and_lands_every_page(services: Services):
