@@ -147,7 +147,7 @@ class TeamFiguresService:
             tally.lagging += 1
         if facts.eta_changed_at is not None or due_date(facts) < today:
             tally.with_news += 1
-            tally.told += customer_told(facts, today)
+            tally.told += customer_told(facts, today, self._zone)
         ordered = facts.ordered_at.astimezone(self._zone).date()
         tally.ages[business_days_between(ordered, today, self._rules.holidays_for(facts.team))] += 1
 

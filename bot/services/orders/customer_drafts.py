@@ -98,7 +98,8 @@ def compose_draft(
 def is_delayed(order: Order, today: date) -> bool:
     """Will the order miss its promise: a later ETA, backordered, or the promise passed?"""
     if order.current_eta is not None:
-        return order.current_eta > order.promised_date
+        # An ETA that has itself passed is as late as a later one: the customer needs news.
+        return order.current_eta > order.promised_date or order.current_eta < today
     return order.status == OrderStatus.BACKORDERED or order.promised_date < today
 
 

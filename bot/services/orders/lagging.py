@@ -91,15 +91,16 @@ def due_date(order: LagFacts) -> date:
     return order.current_eta or order.promised_date
 
 
-def customer_told(order: LagFacts, today: date) -> bool:
-    """Has a contact been logged since the ETA last changed (or since it passed)?"""
+def customer_told(order: LagFacts, today: date, zone: tzinfo = UTC) -> bool:
+    """Has a contact been logged since the ETA last changed (or since it passed)?
+
+    A date passes at its first instant in `zone` (the bot's zone, where `today` is read).
+    """
     if order.last_contact_at is None:
         return False
     since = order.eta_changed_at
     if due_date(order) < today:
-        passed = datetime.combine(
-            due_date(order), datetime.min.time(), order.last_contact_at.tzinfo
-        )
+        passed = datetime.combine(due_date(order), datetime.min.time(), zone)
         since = max(since, passed) if since else passed
     return since is None or order.last_contact_at >= since
 
@@ -126,7 +127,7 @@ def lag_reasons(
     if order.current_eta is None and (delayed or order.promised_date < today):
         reasons.append(LagKind.NO_ETA)
     changed_or_passed = order.eta_changed_at is not None or passed
-    if changed_or_passed and not customer_told(order, today):
+    if changed_or_passed and not customer_told(order, today, zone):
         reasons.append(LagKind.NOT_TOLD)
     holidays = rules.holidays_for(order.team)
     idle = business_days_between(order.last_activity_at.astimezone(zone).date(), today, holidays)

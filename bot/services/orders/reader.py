@@ -182,7 +182,7 @@ class OrderReader:
         return OrderSummary(
             order=order,
             lagging=lag_reasons(order, self._clock(), today, self._rules, self.zone),
-            customer_told=customer_told(order, today),
+            customer_told=customer_told(order, today, self.zone),
             age_business_days=business_days_between(
                 order.ordered_at.astimezone(self.zone).date(),
                 today,

@@ -76,11 +76,6 @@ def test_is_delayed_when_the_order_will_miss_its_promise(fields: dict[str, Any],
     assert is_delayed(order, TODAY) is delayed
 
 
-@pytest.mark.xfail(
-    reason="is_delayed only looks at the ETA once one is set: an ETA equal to a promise that "
-    "has passed is not 'delayed', so the draft tells the customer a past date without apology",
-    strict=True,
-)
 def test_is_delayed_when_the_eta_equals_a_promise_that_has_passed():
     order = make_order(
         promised_date=TODAY - timedelta(days=4), current_eta=TODAY - timedelta(days=4)

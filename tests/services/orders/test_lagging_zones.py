@@ -62,11 +62,6 @@ def test_customer_told_counts_from_the_later_of_the_eta_change_and_the_date_pass
     assert customer_told(order, date(2026, 11, 23))  # on the new date itself: not passed yet
 
 
-@pytest.mark.xfail(
-    reason="customer_told starts the due date at midnight UTC (the contact's own offset), not "
-    "in the bot's zone as lag_reasons promises: near midnight a contact lands on the wrong day",
-    strict=True,
-)
 @pytest.mark.parametrize(
     ("zone", "contact", "told"),
     [
