@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services.ingest.csv_import.csv_source import SourceRecords
 from bot.services.ingest.csv_import.rows import ImportOptions, RowProblem, RowReader
+from bot.services.ingest.csv_import.seen_ids import SeenIds
 from bot.services.ingest.csv_import.sources import open_source
 from bot.services.ingest.order_writer import OrderChange, OrderInput, OrderWriter, Outcome
 from storage.orders import queries
@@ -108,8 +109,7 @@ async def _stream(
     source: SourceRecords, reader: RowReader, batch: _Batch, options: ImportOptions
 ) -> None:
     summary, sinks = batch.summary, batch.sinks
-    # One entry per distinct order id (about 100 bytes each) to name repeated ids.
-    first_lines: dict[str, int] = {}
+    seen = SeenIds()  # about 25 MB for a million distinct order ids
     for line, cells in source.records:
         summary.rows += 1
         result = reader.read(line, cells)
@@ -118,7 +118,7 @@ async def _stream(
             for problem in result:
                 sinks.problem(problem)
         else:
-            first = first_lines.setdefault(result.external_id, line)
+            first = seen.first_line(result.external_id, line)
             if first != line:
                 summary.repeated += 1
                 sinks.repeat(RepeatedId(line, result.external_id, first))
