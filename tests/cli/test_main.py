@@ -128,11 +128,13 @@ async def test_import_with_a_mapping_that_does_not_fit_exits_1_with_the_reason(t
     path = write_csv(tmp_path / "o.csv", [{"ID": "1"}])
     env = child_env(DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}")
 
-    result = await run_cli("import", str(path), "--map", "order_id=PO", env=env, cwd=tmp_path)
+    result = await run_cli("import", str(path), "--map", "order_id=ID", env=env, cwd=tmp_path)
 
     assert result.code == 1
     assert result.stderr.strip() == (
-        "backlog-bot import: --map order_id=PO: no column 'PO'; the columns are: ID"
+        "backlog-bot import: missing required column(s) customer, ordered_at, promised_date: "
+        "add --map customer=COLUMN --map ordered_at=COLUMN --map promised_date=COLUMN; "
+        "the columns are: ID"
     )
 
 

@@ -80,6 +80,18 @@ class OrderOut(BaseModel):
     version: int
 
 
+class PatchOut(BaseModel):
+    """The result of a PATCH: what it did and the order as it is now."""
+
+    outcome: Literal["updated", "unchanged", "stale"] = Field(
+        description="`stale`: the change's updated_at is older than the stored one, so it "
+        "was skipped"
+    )
+    changed: list[str] = Field(description="the fields the change changed")
+    note: str | None
+    order: OrderOut
+
+
 class OrderListOut(BaseModel):
     """One page of orders, by order id; follow `next` until it is null."""
 
@@ -95,7 +107,13 @@ class ErrorOut(BaseModel):
     problems: list[Problem] = Field(default_factory=list)
 
 
-RESPONSE_MODELS: tuple[type[BaseModel], ...] = (BatchOut, OrderOut, OrderListOut, ErrorOut)
+RESPONSE_MODELS: tuple[type[BaseModel], ...] = (
+    BatchOut,
+    OrderOut,
+    PatchOut,
+    OrderListOut,
+    ErrorOut,
+)
 
 
 def batch_out(result: IngestResult) -> BatchOut:
@@ -111,6 +129,16 @@ def batch_out(result: IngestResult) -> BatchOut:
         stale=result.count(Outcome.STALE),
         replayed=result.replayed,
         items=items,
+    )
+
+
+def patch_out(item: ItemResult, summary: OrderSummary) -> PatchOut:
+    """The response body of a PATCH."""
+    return PatchOut(
+        outcome=item.outcome.value,
+        changed=list(item.changed),
+        note=item.note,
+        order=order_out(summary),
     )
 
 

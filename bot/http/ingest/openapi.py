@@ -60,21 +60,39 @@ _FIELDS: dict[str, dict[str, Any]] = {
 
 def order_in_schema() -> dict[str, Any]:
     """One pushed order: the canonical fields; optional ones may be null (null changes nothing)."""
+    return {
+        "type": "object",
+        "properties": _properties(REQUIRED_FIELDS),
+        "required": list(REQUIRED_FIELDS),
+        "additionalProperties": False,
+    }
+
+
+def order_patch_schema() -> dict[str, Any]:
+    """A partial change: any canonical fields, none required; order_id, if sent, is the URL's."""
+    properties = _properties(())
+    properties["order_id"] = properties["order_id"] | {
+        "description": "optional; if sent, it must be the order id of the URL (ids never change)"
+    }
+    return {
+        "type": "object",
+        "properties": properties,
+        "minProperties": 1,
+        "additionalProperties": False,
+    }
+
+
+def _properties(required: tuple[str, ...]) -> dict[str, Any]:
     properties: dict[str, Any] = {}
     for name, schema in _FIELDS.items():
         limit = TEXT_LIMITS.get(name)
         described = {**schema, **({"maxLength": limit} if limit else {})}
-        if name in REQUIRED_FIELDS:
+        if name in required:
             properties[name] = described | ({"minLength": 1} if schema["type"] == "string" else {})
         else:
             kinds = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
             properties[name] = described | {"type": [*kinds, "null"]}
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": list(REQUIRED_FIELDS),
-        "additionalProperties": False,
-    }
+    return properties
 
 
 def build_openapi() -> dict[str, Any]:
@@ -82,13 +100,14 @@ def build_openapi() -> dict[str, Any]:
     _, defs = models_json_schema(
         [(model, "serialization") for model in RESPONSE_MODELS], ref_template=_REF
     )
-    schemas = {**defs["$defs"], "OrderIn": order_in_schema()}
+    schemas = {**defs["$defs"], "OrderIn": order_in_schema(), "OrderPatch": order_patch_schema()}
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Backlog Bot ingest API",
             "version": "1",
-            "description": "Push orders (one or a batch), read them back, list lagging ones.",
+            "description": "Push orders (one or a batch), change one in part, read them back, "
+            "list lagging ones.",
         },
         "servers": [{"url": "/"}],
         "components": {
@@ -98,7 +117,7 @@ def build_openapi() -> dict[str, Any]:
         "security": [{"bearer": []}],
         "paths": {
             "/api/orders": {"post": _post_orders(), "get": _list_orders()},
-            "/api/orders/{order_id}": {"get": _get_order()},
+            "/api/orders/{order_id}": {"get": _get_order(), "patch": _patch_order()},
         },
     }
 
@@ -165,22 +184,47 @@ def _list_orders() -> dict[str, Any]:
     }
 
 
+_ORDER_ID_PATH = {
+    "name": "order_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "minLength": 1},
+}
+
+
 def _get_order() -> dict[str, Any]:
     return {
         "operationId": "getOrder",
         "summary": "One order",
-        "parameters": [
-            {
-                "name": "order_id",
-                "in": "path",
-                "required": True,
-                "schema": {"type": "string", "minLength": 1},
-            }
-        ],
+        "parameters": [_ORDER_ID_PATH],
         "responses": {
             "200": _json("the order", "OrderOut"),
             **_auth_responses(),
             "404": _json("no order has this id", "ErrorOut"),
+        },
+    }
+
+
+def _patch_order() -> dict[str, Any]:
+    return {
+        "operationId": "patchOrder",
+        "summary": "Change some fields of one order (close it with its status, move its ETA)",
+        "description": 'The rules of a POST: null or "" changes nothing, an older updated_at '
+        "is skipped (outcome `stale`), every change is an event (source api). Repeating a "
+        "PATCH changes nothing the second time, so it takes no Idempotency-Key.",
+        "parameters": [_ORDER_ID_PATH],
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": _ref("OrderPatch")}},
+        },
+        "responses": {
+            "200": _json("the change was applied (or changed nothing)", "PatchOut"),
+            "400": _json("the body is not JSON", "ErrorOut"),
+            **_auth_responses(),
+            "404": _json("no order has this id", "ErrorOut"),
+            "413": _json(f"the body is over {MAX_BODY_BYTES >> 20} MiB", "ErrorOut"),
+            "415": _json("the body is not application/json", "ErrorOut"),
+            "422": _json("a field cannot be read (`problems` names each one and why)", "ErrorOut"),
         },
     }
 

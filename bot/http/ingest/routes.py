@@ -16,11 +16,25 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from bot.bootstrap.container import Services
-from bot.http.ingest.models import ErrorOut, OrderListOut, Problem, batch_out, order_out
+from bot.http.ingest.models import (
+    ErrorOut,
+    OrderListOut,
+    Problem,
+    batch_out,
+    order_out,
+    patch_out,
+)
 from bot.http.ingest.openapi import MAX_BODY_BYTES, build_openapi
 from bot.http.ingest.query_params import ListQuery, QueryProblems, encode_cursor
 from bot.services.core.errors import OrderNotFound
-from bot.services.ingest import MAX_BATCH, BatchProblem, IdempotencyProblem, KeyProblem, Verdict
+from bot.services.ingest import (
+    MAX_BATCH,
+    BatchProblem,
+    IdempotencyProblem,
+    KeyProblem,
+    PatchProblem,
+    Verdict,
+)
 from bot.services.ingest.order_fields import TEXT_LIMITS
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -30,7 +44,7 @@ _CHALLENGE = 'Bearer realm="backlog"'
 
 
 class IngestApi:
-    """POST and GET /api/orders, GET /api/orders/{order_id}, GET /api/openapi.json.
+    """POST and GET /api/orders, GET and PATCH /api/orders/{order_id}, GET /api/openapi.json.
 
     Without BACKLOG_API_TOKEN every order route answers 503 (the API is off, not broken);
     the OpenAPI document is public: it holds no data.
@@ -49,6 +63,7 @@ class IngestApi:
             Route("/orders", self._guarded(self.post_orders), methods=["POST"]),
             Route("/orders", self._guarded(self.list_orders), methods=["GET"]),
             Route("/orders/{order_id:path}", self._guarded(self.get_order), methods=["GET"]),
+            Route("/orders/{order_id:path}", self._guarded(self.patch_order), methods=["PATCH"]),
         ]
 
     async def openapi(self, _: Request) -> Response:
@@ -56,23 +71,13 @@ class IngestApi:
 
     async def post_orders(self, request: Request) -> Response:
         """Upsert one order or a batch; 200 all landed, 207 some, 422 none."""
-        media = request.headers.get("content-type", "application/json").split(";")[0].strip()
-        if media.lower() != "application/json" and not media.lower().endswith("+json"):
-            return _error(415, f"send the orders as application/json, not {media!r}")
-        raw = await _read_capped(request)
-        if raw is None:
-            limit = f"{MAX_BODY_BYTES >> 20} MiB"
-            return _error(413, f"the body is over {limit}; send at most {MAX_BATCH:,} orders")
         try:
-            body = _parse_json(raw)
-        except (ValueError, RecursionError) as exc:
-            return _error(400, f"the body is not valid JSON: {exc}")
+            body = await _json_body(request)
+        except _Refused as refused:
+            return refused.response
         try:
-            result = await self._ingest.submit(
-                body,
-                request.headers.get("idempotency-key"),
-                fingerprint=hashlib.sha256(raw).hexdigest(),
-            )
+            # The service tells retries apart by the body's canonical JSON, not its bytes.
+            result = await self._ingest.submit(body, request.headers.get("idempotency-key"))
         except BatchProblem as exc:
             return _error(422, str(exc))
         except IdempotencyProblem as exc:
@@ -80,10 +85,28 @@ class IngestApi:
         headers = {"Idempotent-Replayed": "true"} if result.replayed else {}
         return _json(_VERDICT_STATUS[result.verdict], batch_out(result), headers)
 
+    async def patch_order(self, request: Request) -> Response:
+        """Change some fields of one order; 404 unknown, 422 a field cannot be read."""
+        order_id = str(request.path_params["order_id"])
+        if not _storable_id(order_id):
+            return _error(404, "no order has this id")
+        try:
+            body = await _json_body(request)
+        except _Refused as refused:
+            return refused.response
+        try:
+            item = await self._ingest.patch(order_id, body)
+            detail = await self._orders.detail(order_id)
+        except OrderNotFound:
+            return _error(404, f"no order has the id {order_id!r}")
+        except PatchProblem as exc:
+            problems = [Problem(field=p.field, reason=p.reason) for p in exc.problems]
+            return _error(422, "the change cannot be applied", problems)
+        return _json(200, patch_out(item, detail))
+
     async def get_order(self, request: Request) -> Response:
         order_id = str(request.path_params["order_id"])
-        # No stored id is longer or holds NUL (which PostgreSQL cannot even compare).
-        if len(order_id) > TEXT_LIMITS["order_id"] or "\x00" in order_id:
+        if not _storable_id(order_id):
             return _error(404, "no order has this id")
         try:
             detail = await self._orders.detail(order_id)
@@ -123,6 +146,34 @@ class IngestApi:
             challenge = f'{_CHALLENGE}, error="invalid_token"'
             return _error(401, "the bearer token is wrong", headers={"WWW-Authenticate": challenge})
         return None
+
+
+def _storable_id(order_id: str) -> bool:
+    # No stored id is longer or holds NUL (which PostgreSQL cannot even compare).
+    return len(order_id) <= TEXT_LIMITS["order_id"] and "\x00" not in order_id
+
+
+class _Refused(Exception):
+    """A body refused before it reaches a service; `response` says why (415, 413 or 400)."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+async def _json_body(request: Request) -> Any:
+    """The parsed JSON body; _Refused when it is not JSON, too large or another media type."""
+    media = request.headers.get("content-type", "application/json").split(";")[0].strip()
+    if media.lower() != "application/json" and not media.lower().endswith("+json"):
+        raise _Refused(_error(415, f"send the orders as application/json, not {media!r}"))
+    raw = await _read_capped(request)
+    if raw is None:
+        limit = f"{MAX_BODY_BYTES >> 20} MiB"
+        raise _Refused(_error(413, f"the body is over {limit}; send at most {MAX_BATCH:,} orders"))
+    try:
+        return _parse_json(raw)
+    except (ValueError, RecursionError) as exc:
+        raise _Refused(_error(400, f"the body is not valid JSON: {exc}")) from exc
 
 
 async def _read_capped(request: Request) -> bytes | None:

@@ -6,6 +6,7 @@ from bot.services.ingest.api_batches import (
     IdempotencyProblem,
     IngestService,
     KeyProblem,
+    PatchProblem,
 )
 from bot.services.ingest.results import IngestResult, ItemResult, Verdict
 
@@ -17,5 +18,6 @@ __all__ = [
     "IngestService",
     "ItemResult",
     "KeyProblem",
+    "PatchProblem",
     "Verdict",
 ]

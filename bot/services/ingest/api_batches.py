@@ -7,17 +7,19 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, tzinfo
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.core.errors import BacklogError
-from bot.services.ingest.items import apply_in_order, read_item
+from bot.services.core.errors import BacklogError, OrderNotFound
+from bot.services.ingest.items import apply_in_order, read_item, read_patch
 from bot.services.ingest.order_fields import FieldProblem, RecordReader, ValueFormat
 from bot.services.ingest.order_writer import OrderChange, OrderInput, OrderWriter, Outcome
 from bot.services.ingest.results import IngestResult, ItemResult
 from storage.ingest import queries as ingest_queries
+from storage.orders import queries as order_queries
 from storage.orders.tables import EventSource
 
 MAX_BATCH = 1000
@@ -30,6 +32,16 @@ _CANONICAL = {"current_eta": "eta"}  # the column a source's eta lands in
 
 class BatchProblem(BacklogError, ValueError):
     """The request as a whole is not a batch of orders (empty, too long, wrong shape)."""
+
+
+class PatchProblem(BacklogError, ValueError):
+    """A partial change that cannot be applied; `problems` name each field and why."""
+
+    def __init__(self, problems: Sequence[FieldProblem]) -> None:
+        super().__init__(
+            "the change cannot be applied: " + "; ".join(f"{p.field}: {p.reason}" for p in problems)
+        )
+        self.problems = tuple(problems)
 
 
 class KeyProblem(StrEnum):
@@ -63,19 +75,18 @@ class IngestService:
         # the CSV import reads them by default.
         self._reader = RecordReader(ValueFormat(timezone=zone))
 
-    async def submit(
-        self, body: Any, idempotency_key: str | None = None, fingerprint: str | None = None
-    ) -> IngestResult:
+    async def submit(self, body: Any, idempotency_key: str | None = None) -> IngestResult:
         """Apply one order (a JSON object) or a batch (an array of up to MAX_BATCH objects).
 
         Valid items land together in one transaction; invalid ones are reported, item by item.
-        With a key, the first result is stored with it and a retry gets that result again;
-        `fingerprint` tells bodies apart (by default a digest of the body's canonical JSON).
+        With a key, the first result is stored with it and a retry gets that result again.
+        Bodies are told apart by their canonical JSON: a retry serialised differently (key
+        order, spacing) is the same request.
         """
         items = _items(body)
         if idempotency_key is not None:
             _check_key(idempotency_key)
-        fingerprint = fingerprint or _fingerprint(body)
+        fingerprint = _fingerprint(body)
         read = [read_item(self._reader, item, f"api item {i}") for i, item in enumerate(items)]
         async with self._sessions() as session:
             now = self._clock()
@@ -88,6 +99,23 @@ class IngestService:
                 await ingest_queries.store_key_result(session, idempotency_key, result.to_json())
             await session.commit()
         return result
+
+    async def patch(self, order_id: str, body: Any) -> ItemResult:
+        """Change some fields of a stored order (a JSON object of canonical fields).
+
+        The same rules as a POST of the whole order: an older updated_at is skipped, null or ""
+        changes nothing, every change is an event. OrderNotFound for an unknown order.
+        """
+        async with self._sessions() as session:
+            if not await order_queries.orders_by_external_id(session, [order_id]):
+                raise OrderNotFound(order_id, [])
+            read = read_patch(self._reader, order_id, body, "api patch")
+            if isinstance(read, list):
+                raise PatchProblem(read)
+            writer = OrderWriter(session, source=EventSource.API, actor=ACTOR, now=self._clock())
+            [change] = await writer.apply([OrderInput(order_id, read.fields, read.origin)])
+            await session.commit()
+        return _item_result(0, change)
 
     async def _claim(
         self, session: AsyncSession, key: str, fingerprint: str, now: datetime
@@ -160,9 +188,23 @@ def _check_key(key: str) -> None:
 
 
 def _fingerprint(body: Any) -> str:
-    """The same JSON, however it is spaced or its keys ordered, gives the same fingerprint."""
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    """The same JSON, however it is spaced, escaped or its keys ordered, gives the same
+    fingerprint; so do equal numbers written differently (12.5, 12.50, 1.25e1)."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=_number)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _number(value: Any) -> str:
+    if not isinstance(value, Decimal):
+        return str(value)
+    # The API parses JSON fractions as exact Decimals. Trailing zeros are dropped by hand:
+    # normalize() would round to 28 digits and overflow on 1e999999999.
+    sign, digits, exponent = value.as_tuple()
+    coefficient = "".join(map(str, digits)).rstrip("0")
+    if not coefficient:
+        return "0"
+    exponent = int(exponent) + len(digits) - len(coefficient)
+    return f"{'-' if sign else ''}{coefficient}e{exponent}"
 
 
 def _item_result(index: int, change: OrderChange) -> ItemResult:

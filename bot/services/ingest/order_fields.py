@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 from decimal import Decimal
@@ -90,8 +90,13 @@ class RecordReader:
     def __init__(self, fmt: ValueFormat) -> None:
         self._parsers = FieldParsers(fmt)
 
-    def read(self, record: Mapping[str, Any], origin: str) -> OrderInput | list[FieldProblem]:
-        """The order `record` states, or every problem found in it."""
+    def read(
+        self,
+        record: Mapping[str, Any],
+        origin: str,
+        required: Collection[str] = REQUIRED_FIELDS,
+    ) -> OrderInput | list[FieldProblem]:
+        """The order `record` states, or every problem found in it (`required` fields too)."""
         values: dict[str, Any] = {}
         problems: list[FieldProblem] = []
         for name in ALL_FIELDS:
@@ -99,7 +104,7 @@ class RecordReader:
                 raw = text_of(name, record.get(name))
                 if raw:
                     values[name] = self._parsers.parse(name, raw)
-                elif name in REQUIRED_FIELDS:
+                elif name in required:
                     state = "missing" if name not in record else "empty"
                     problems.append(FieldProblem(name, f"required, but {state}"))
             except ValueProblem as exc:

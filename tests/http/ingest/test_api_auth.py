@@ -11,7 +11,12 @@ from tests.fakes.slack_api import FakeSlack
 from tests.http.ingest.conftest import AUTH, order, stored_counts
 from tests.kit.running_bot import API_TOKEN, RunningBot, running_bot
 
-ROUTES = [("POST", "/api/orders"), ("GET", "/api/orders"), ("GET", "/api/orders/SO-1")]
+ROUTES = [
+    ("POST", "/api/orders"),
+    ("GET", "/api/orders"),
+    ("GET", "/api/orders/SO-1"),
+    ("PATCH", "/api/orders/SO-1"),
+]
 
 
 @pytest.mark.parametrize(("method", "path"), ROUTES)

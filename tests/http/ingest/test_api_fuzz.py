@@ -22,7 +22,7 @@ from tests.http.ingest.schema_strategies import ANY_JSON, SchemaStrategies, json
 from tests.kit.running_bot import RunningBot, running_bot
 
 MODELS: dict[str, type[BaseModel]] = {model.__name__: model for model in RESPONSE_MODELS}
-# Bounded so that the three tests stay within a few seconds per database.
+# Bounded so that the four tests stay within a few seconds per database.
 FUZZ = settings(
     max_examples=60,
     deadline=None,
@@ -80,6 +80,7 @@ _DOCUMENT = build_openapi()
 _STRATEGIES = SchemaStrategies(_DOCUMENT)
 _POST = _DOCUMENT["paths"]["/api/orders"]["post"]
 _LIST = _DOCUMENT["paths"]["/api/orders"]["get"]
+_PATCH = _DOCUMENT["paths"]["/api/orders/{order_id}"]["patch"]
 _EXAMPLE_IDS = _DOCUMENT["components"]["schemas"]["OrderIn"]["properties"]["order_id"]["examples"]
 _KEYS = st.none() | st.sampled_from(["k-1", "k-2"]) | st.text(st.characters(codec="ascii"))
 
@@ -131,3 +132,18 @@ async def test_fuzz_get_order_never_fails_with_5xx(fuzzed: Fuzzed, order_id: str
     response = await fuzzed.bot.http.get(path, headers=AUTH)
 
     fuzzed.check("/api/orders/{order_id}", "get", response)
+
+
+@FUZZ
+@given(
+    order_id=st.sampled_from([str(order_id) for order_id in _EXAMPLE_IDS])
+    | st.text(st.characters(codec="utf-8"), min_size=1, max_size=140),
+    body=_STRATEGIES.hostile(_PATCH["requestBody"]["content"]["application/json"]["schema"]),
+)
+async def test_fuzz_patch_order_never_fails_with_5xx(fuzzed: Fuzzed, order_id: str, body: Any):
+    path = f"/api/orders/{quote(order_id, safe='')}"
+    headers = AUTH | {"Content-Type": "application/json"}
+
+    response = await fuzzed.bot.http.patch(path, content=json_body(body), headers=headers)
+
+    fuzzed.check("/api/orders/{order_id}", "patch", response)

@@ -82,3 +82,42 @@ async def test_keys_expire_after_a_day(bot: RunningBot, services: Services, cloc
     assert response.status_code == 200
     assert response.json()["replayed"] is False
     assert response.json()["items"][0]["outcome"] == "updated"
+
+
+async def test_retry_with_the_same_json_serialised_differently_is_a_replay(
+    bot: RunningBot, services: Services
+):
+    first_bytes = (
+        b'[{"order_id": "SO-1", "customer": "Acme", "ordered_at": "2026-11-01",'
+        b' "promised_date": "2026-11-30", "quantity": 12.50, "product": "caf\\u00e9"}]'
+    )
+    retry_bytes = (
+        b'[ {\n  "product":"caf\xc3\xa9","quantity":1.25e1,"promised_date":"2026-11-30",\n'
+        b'  "ordered_at":"2026-11-01","customer":"Acme","order_id":"SO-1"} ]'
+    )
+    headers = AUTH | {"Content-Type": "application/json", "Idempotency-Key": "key-1"}
+    first = await bot.http.post("/api/orders", content=first_bytes, headers=headers)
+
+    retry = await bot.http.post("/api/orders", content=retry_bytes, headers=headers)
+
+    assert (first.status_code, retry.status_code) == (200, 200)
+    assert retry.headers["idempotent-replayed"] == "true"
+    assert retry.json() == first.json() | {"replayed": True}
+    assert await stored_counts(services) == (1, 1)
+
+
+async def test_same_key_with_a_number_differing_past_28_digits_is_a_different_body(
+    bot: RunningBot, services: Services
+):
+    body = (
+        '{{"order_id": "SO-1", "customer": "Acme", "ordered_at": "2026-11-01", '
+        '"promised_date": "2026-11-30", "quantity": 1234567.12345678901234567890123{}}}'
+    )
+    headers = AUTH | {"Content-Type": "application/json", "Idempotency-Key": "key-1"}
+    await bot.http.post("/api/orders", content=body.format(4).encode(), headers=headers)
+
+    response = await bot.http.post("/api/orders", content=body.format(5).encode(), headers=headers)
+
+    assert response.status_code == 422
+    assert "was used for a different request body" in response.json()["error"]
+    assert await stored_counts(services) == (1, 1)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from bot.bootstrap.container import Services
-from bot.services.ingest.csv_import.csv_source import SourceProblem
+from bot.services.ingest.csv_import.file_kind import SourceProblem
 from bot.services.ingest.csv_import.rows import ImportOptions, MappingProblem, RowProblem
 from bot.services.ingest.csv_import.service import ImportSinks, ImportSummary
 from bot.services.ingest.order_writer import OrderChange

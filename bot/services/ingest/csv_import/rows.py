@@ -9,6 +9,7 @@ from datetime import UTC, tzinfo
 from typing import Any
 
 from bot.services.core.errors import BacklogError
+from bot.services.ingest.csv_import.file_kind import OptionProblem
 from bot.services.ingest.order_fields import (
     ALL_FIELDS,
     REQUIRED_FIELDS,
@@ -24,6 +25,10 @@ class MappingProblem(BacklogError, ValueError):
     """The header, --map, --set or --status options do not fit together."""
 
 
+class BadMapping(MappingProblem, OptionProblem):
+    """A --map or --set option that cannot be used: unknown field, bad value, no such column."""
+
+
 @dataclass(frozen=True)
 class ImportOptions:
     """How to read one file."""
@@ -34,6 +39,8 @@ class ImportOptions:
     date_order: DateOrder = DateOrder.MDY
     timezone: tzinfo = UTC
     encoding: str = "auto"
+    delimiter: str | None = None  # None: sniffed from the header row
+    sheet: str | None = None  # a workbook's sheet; None: the first
     dry_run: bool = False
     strict: bool = False
     chunk_size: int = 1000
@@ -91,7 +98,7 @@ class RowReader:
             try:
                 parsed[name] = self._parsers.parse(name, raw)
             except ValueProblem as exc:
-                raise MappingProblem(f"--set {name}={raw}: {exc}") from exc
+                raise BadMapping(f"--set {name}={raw}: {exc}") from exc
         return parsed
 
 
@@ -99,10 +106,10 @@ def resolve_columns(header: list[str], options: ImportOptions) -> dict[str, tupl
     """Field -> (column index, column name): explicit --map first, then canonical names."""
     for name in (*options.mapping, *options.constants):
         if name not in ALL_FIELDS:
-            raise MappingProblem(f"unknown field {name!r}; fields are: {', '.join(ALL_FIELDS)}")
+            raise BadMapping(f"unknown field {name!r}; fields are: {', '.join(ALL_FIELDS)}")
     both = set(options.mapping) & set(options.constants)
     if both:
-        raise MappingProblem(f"{', '.join(sorted(both))}: give either --map or --set, not both")
+        raise BadMapping(f"{', '.join(sorted(both))}: give either --map or --set, not both")
     by_key = {_key(column): index for index, column in reversed(list(enumerate(header)))}
     columns: dict[str, tuple[int, str]] = {}
     for name in ALL_FIELDS:
@@ -113,7 +120,7 @@ def resolve_columns(header: list[str], options: ImportOptions) -> dict[str, tupl
         if index is not None:
             columns[name] = (index, header[index])
         elif name in options.mapping:
-            raise MappingProblem(
+            raise BadMapping(
                 f"--map {name}={wanted}: no column {wanted!r}; the columns are: {', '.join(header)}"
             )
     _require(columns, options, header)

@@ -1,4 +1,4 @@
-"""The import use case: stream a CSV file into the database in one transaction."""
+"""The import use case: stream a CSV file or workbook into the database in one transaction."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.services.ingest.csv_import.csv_source import CsvRecords, open_csv
+from bot.services.ingest.csv_import.csv_source import SourceRecords
 from bot.services.ingest.csv_import.rows import ImportOptions, RowProblem, RowReader
+from bot.services.ingest.csv_import.seen_ids import SeenIds
+from bot.services.ingest.csv_import.sources import open_source
 from bot.services.ingest.order_writer import OrderChange, OrderInput, OrderWriter, Outcome
 from storage.orders import queries
 from storage.orders.tables import EventSource
@@ -18,6 +20,18 @@ from storage.orders.tables import EventSource
 ProblemSink = Callable[[RowProblem], None]
 ChangeSink = Callable[[OrderChange], None]
 ProgressSink = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class RepeatedId:
+    """A row whose order id an earlier row of the same file already had."""
+
+    line: int
+    order_id: str
+    first_line: int
+
+
+RepeatSink = Callable[[RepeatedId], None]
 
 
 def _ignore(*_: object) -> None:
@@ -33,8 +47,11 @@ class ImportSummary:
     unchanged: int = 0
     stale: int = 0
     rejected: int = 0
+    rows: int = 0  # records read below the header (blank rows are not records)
+    repeated: int = 0  # rows whose order id an earlier row already had (applied in order)
     landed: bool = False
     encoding: str = ""
+    delimiter: str = ""
 
     def count(self, outcome: Outcome) -> None:
         setattr(self, outcome.value, getattr(self, outcome.value) + 1)
@@ -51,6 +68,7 @@ class ImportSinks:
     problem: ProblemSink = _ignore
     change: ChangeSink = _ignore
     progress: ProgressSink = _ignore
+    repeat: RepeatSink = _ignore
 
 
 class ImportService:
@@ -72,8 +90,8 @@ class ImportService:
         """Read `path` and upsert its orders; a dry run or a strict run with problems rolls back."""
         sinks = sinks or ImportSinks()
         summary = ImportSummary()
-        with open_csv(path, options.encoding) as source:
-            summary.encoding = source.encoding
+        with open_source(path, options.encoding, options.delimiter, options.sheet) as source:
+            summary.encoding, summary.delimiter = source.encoding, source.delimiter
             reader = RowReader(source.header, options, origin=path.name)
             async with self._sessions() as session:
                 actor, now = f"import:{path.name}", self._clock()
@@ -88,18 +106,25 @@ class ImportService:
 
 
 async def _stream(
-    source: CsvRecords, reader: RowReader, batch: _Batch, options: ImportOptions
+    source: SourceRecords, reader: RowReader, batch: _Batch, options: ImportOptions
 ) -> None:
     summary, sinks = batch.summary, batch.sinks
+    seen = SeenIds()  # about 25 MB for a million distinct order ids
     for line, cells in source.records:
+        summary.rows += 1
         result = reader.read(line, cells)
         if isinstance(result, list):
             summary.rejected += 1
             for problem in result:
                 sinks.problem(problem)
-        elif not (options.strict and summary.rejected):  # strict: keep checking, stop writing
-            await batch.add(line, result, options.chunk_size)
-            sinks.progress(source.bytes_read, source.size)
+        else:
+            first = seen.first_line(result.external_id, line)
+            if first != line:
+                summary.repeated += 1
+                sinks.repeat(RepeatedId(line, result.external_id, first))
+            if not (options.strict and summary.rejected):  # strict: keep checking, stop writing
+                await batch.add(line, result, options.chunk_size)
+        sinks.progress(source.position(), source.size)
     await batch.flush()
     sinks.progress(source.size, source.size)
 
