@@ -44,6 +44,7 @@ async def serve(settings: Settings, host: str, port: int) -> None:
     jobs = RunningJobs(scheduler)
     scheduler.start()
     background = Background()
+    failure: str | None = None
     try:
         async with slack_session(settings) as session:
             app = build_app(settings, services, session, background)
@@ -57,17 +58,37 @@ async def serve(settings: Settings, host: str, port: int) -> None:
             await digests.start()
             web = _web(app, services, settings)
             server = _Server(_uvicorn_config(web, host, port))
-            if settings.socket_mode:
-                await _serve_socket_mode(app, web, server, settings)
-            else:
-                _on_stop_signals(lambda: setattr(server, "should_exit", True))
-                log.info("serving Slack over HTTP on http://%s:%d/slack/events", host, port)
-                await server.serve()
+            try:
+                if settings.socket_mode:
+                    await _serve_socket_mode(app, web, server, settings)
+                else:
+                    _on_stop_signals(lambda: setattr(server, "should_exit", True))
+                    log.info("serving Slack over HTTP on http://%s:%d/slack/events", host, port)
+                    await _listen(server)
+            except CannotListen as exc:
+                failure = str(exc)
             await _finish_work(scheduler, jobs, background)
     finally:
         scheduler.shutdown(wait=False)
         await services.close()
+    if failure is not None:
+        log.error("%s: stopped", failure)
+        raise SystemExit(1)
     log.info("stopped")
+
+
+class CannotListen(Exception):
+    """The HTTP port could not be opened (taken, or not allowed)."""
+
+
+async def _listen(server: uvicorn.Server) -> None:
+    """Serve HTTP until the server is told to exit; CannotListen if it cannot start."""
+    try:
+        await server.serve()
+    except SystemExit:
+        # uvicorn logs why (address already in use…) and exits: stop cleanly instead.
+        config = server.config
+        raise CannotListen(f"cannot listen on {config.host}:{config.port}") from None
 
 
 async def _finish_work(
@@ -127,11 +148,15 @@ async def _serve_socket_mode(
     _on_stop_signals(stopping)
     config = server.config
     log.info("serving /healthz, /metrics and /api/ on http://%s:%d", config.host, config.port)
-    serving = asyncio.create_task(server.serve())
+    serving = asyncio.create_task(_listen(server))
     # Connecting may retry for a long time (Slack unreachable): a stop signal still wins.
     connecting = asyncio.create_task(handler.connect_async())  # type: ignore[no-untyped-call]
     connecting.add_done_callback(_log_connect_outcome)
-    await stop.wait()
+    stopped = asyncio.create_task(stop.wait())
+    # A stop signal, or an HTTP port that cannot be opened, ends both.
+    await asyncio.wait({serving, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    server.should_exit = True
+    stopped.cancel()
     connecting.cancel()
     await handler.close_async()  # type: ignore[no-untyped-call]
     await serving

@@ -32,6 +32,7 @@ SLACK_KINDS = frozenset(
         "message_action",
         "event",
         "url_verification",
+        "unknown",  # refused before the payload was read (size, signature)
     }
 )
 # Refusals echo at most this much of a response body (its JSON "error").
@@ -45,7 +46,7 @@ class Caller:
 
     kind: str = "unknown"  # a Slack payload type ("command", "block_actions"…) or an API route
     subject: str = "-"  # command, action id, callback id, event type or API path
-    who: str = "-"  # "user=U123" or "client=10.0.0.7"
+    who: str = "user=-"  # "user=U123" or "client=10.0.0.7"
     refusal: str | None = None  # the edge's own reason, more precise than the response body
 
 
