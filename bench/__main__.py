@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import digest_bench, home_bench, import_bench, slack_bench, soak_bench
+from bench import digest_bench, home_bench, import_bench, ops_bench, slack_bench, soak_bench
 
 
 def main() -> None:
@@ -13,7 +13,7 @@ def main() -> None:
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument(
         "--only",
-        choices=["import", "slack", "home", "digest", "soak"],
+        choices=["import", "slack", "home", "digest", "soak", "ops"],
         help="run one benchmark",
     )
     soak_bench.add_arguments(parser)
@@ -28,6 +28,8 @@ def main() -> None:
         home_bench.run(sizes, databases)
     if args.only in (None, "digest"):
         digest_bench.run(sizes, databases)
+    if args.only in (None, "ops"):
+        ops_bench.run()
     if args.only in (None, "soak"):
         soak_bench.run(soak_bench.options_from(args, sizes), databases)
 

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     backlog_timezone: str = Field(default="UTC", alias="BACKLOG_TIMEZONE")
     backlog_api_token: SecretStr | None = Field(default=None, alias="BACKLOG_API_TOKEN")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    # `json`: one JSON object per line (for log shippers); `text`: one readable line each.
+    log_format: Literal["text", "json"] = Field(default="text", alias="LOG_FORMAT")
     # How often each process looks for new alerts; tests of several processes shorten it.
     alert_interval_seconds: int = Field(default=60, ge=1, le=3600, alias="ALERT_INTERVAL_SECONDS")
     # A digest claim not renewed for this long is taken over (every posted message renews it);

@@ -13,6 +13,7 @@ from bot.services.core.clock import Clock
 from bot.services.core.event_receipts import EventReceipts
 from bot.services.core.health import HealthService
 from bot.services.core.roles import RoleBook
+from bot.services.core.tallies import Tallies
 from bot.services.core.teams import TeamChannels
 from bot.services.digests import Digests, build_digests
 from bot.services.digests.claims import LEASE
@@ -59,6 +60,7 @@ class Services:
     customer_updates: CustomerUpdates
     event_receipts: EventReceipts
     digests: Digests
+    tallies: Tallies  # what this process did, for /metrics
 
     async def migrate(self) -> None:
         """Bring the schema up to date."""
@@ -93,6 +95,7 @@ def build_services(
     not renewed for `digest_lease` is taken over by another process.
     """
     engine = create_engine(database_url, schema=schema)
+    tallies = Tallies()
     sessions = session_factory(engine)
     cards = card_reads_for(engine, schema)
     roles = roles or RoleBook()
@@ -108,6 +111,7 @@ def build_services(
         source=upstream.source if upstream else None,
         mapping=upstream.mapping if upstream else None,
         plan=upstream.plan if upstream else None,
+        tallies=tallies,
     )
     return Services(
         engine=engine,
@@ -123,7 +127,7 @@ def build_services(
         feedback_digests=FeedbackDigests(sessions, clock, zone, roles),
         teams=teams,
         cards=cards,
-        alerts=AlertService(sessions, clock, zone, teams),
+        alerts=AlertService(sessions, clock, zone, teams, tallies=tallies),
         sync=sync,
         home=_home(sessions, clock, orders, roles, sync),
         customer_updates=CustomerUpdates(sessions, clock, zone, actions, roles, helpdesk),
@@ -136,7 +140,9 @@ def build_services(
             threats=feedback.open_cancellation_threats,
             freshness=sync.digest_freshness,
             lease=digest_lease,
+            tallies=tallies,
         ),
+        tallies=tallies,
     )
 
 

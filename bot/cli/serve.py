@@ -1,4 +1,7 @@
-"""`backlog-bot run`: migrate, start the scheduler, serve over HTTP or Socket Mode."""
+"""`backlog-bot run`: migrate, start the scheduler, serve Slack over HTTP or Socket Mode.
+
+Either way /healthz, /metrics and the ingest API are served over HTTP on --host/--port.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +13,17 @@ from contextlib import contextmanager
 
 import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from starlette.applications import Starlette
 
 from bot.bootstrap.container import Services
 from bot.bootstrap.from_settings import services_from
 from bot.bootstrap.jobs import JobTiming, schedule_jobs
 from bot.bootstrap.slack_app import build_app, slack_session
+from bot.cli.logs import configure_logging
+from bot.http.access import AccessRecorder
 from bot.http.app import build_web
+from bot.http.socket_mode import ObservedSocketModeHandler
 from bot.jobs.core.running import RunningJobs
 from bot.listeners.core.background import Background
 from bot.settings import Settings
@@ -31,15 +37,14 @@ KEEP_ALIVE_SECONDS = 75
 
 async def serve(settings: Settings, host: str, port: int) -> None:
     """Run until SIGTERM or SIGINT; in-flight requests finish before the process exits."""
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_level, settings.log_format)
     services = services_from(settings)
     await services.migrate()
     scheduler = AsyncIOScheduler(timezone=settings.timezone)
     jobs = RunningJobs(scheduler)
     scheduler.start()
     background = Background()
+    failure: str | None = None
     try:
         async with slack_session(settings) as session:
             app = build_app(settings, services, session, background)
@@ -51,15 +56,39 @@ async def serve(settings: Settings, host: str, port: int) -> None:
             )
             digests = schedule_jobs(scheduler, services, app.client, timing)
             await digests.start()
-            if settings.socket_mode:
-                await _serve_socket_mode(app, settings)
-            else:
-                await _serve_http(app, services, settings, host, port)
+            web = _web(app, services, settings)
+            server = _Server(_uvicorn_config(web, host, port))
+            try:
+                if settings.socket_mode:
+                    await _serve_socket_mode(app, web, server, settings)
+                else:
+                    _on_stop_signals(lambda: setattr(server, "should_exit", True))
+                    log.info("serving Slack over HTTP on http://%s:%d/slack/events", host, port)
+                    await _listen(server)
+            except CannotListen as exc:
+                failure = str(exc)
             await _finish_work(scheduler, jobs, background)
     finally:
         scheduler.shutdown(wait=False)
         await services.close()
+    if failure is not None:
+        log.error("%s: stopped", failure)
+        raise SystemExit(1)
     log.info("stopped")
+
+
+class CannotListen(Exception):
+    """The HTTP port could not be opened (taken, or not allowed)."""
+
+
+async def _listen(server: uvicorn.Server) -> None:
+    """Serve HTTP until the server is told to exit; CannotListen if it cannot start."""
+    try:
+        await server.serve()
+    except SystemExit:
+        # uvicorn logs why (address already in use…) and exits: stop cleanly instead.
+        config = server.config
+        raise CannotListen(f"cannot listen on {config.host}:{config.port}") from None
 
 
 async def _finish_work(
@@ -76,40 +105,61 @@ async def _finish_work(
         log.warning("stopping with %d job run(s) or follow-ups unfinished", jobs.running)
 
 
-async def _serve_http(
-    app: AsyncApp, services: Services, settings: Settings, host: str, port: int
-) -> None:
+def _web(app: AsyncApp, services: Services, settings: Settings) -> Starlette:
     token = settings.backlog_api_token.get_secret_value() if settings.backlog_api_token else None
     secret = settings.slack_signing_secret
-    web = build_web(
-        app, services, api_token=token, signing_secret=secret.get_secret_value() if secret else ""
+    return build_web(
+        app,
+        services,
+        api_token=token,
+        signing_secret=secret.get_secret_value() if secret else "",
+        socket_mode=settings.socket_mode,
     )
-    config = uvicorn.Config(
+
+
+def _uvicorn_config(web: Starlette, host: str, port: int) -> uvicorn.Config:
+    return uvicorn.Config(
         web,
         host=host,
         port=port,
         lifespan="off",
         log_level="warning",
+        # uvicorn's loggers then go through the bot's handler (text or JSON, bot.cli.logs).
+        log_config=None,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
-    server = _Server(config)
-    _on_stop_signals(lambda: setattr(server, "should_exit", True))
-    log.info("serving Slack over HTTP on http://%s:%d/slack/events", host, port)
-    await server.serve()
 
 
-async def _serve_socket_mode(app: AsyncApp, settings: Settings) -> None:
+async def _serve_socket_mode(
+    app: AsyncApp, web: Starlette, server: uvicorn.Server, settings: Settings
+) -> None:
+    """Slack over Socket Mode; /healthz, /metrics and the ingest API over HTTP beside it."""
     assert settings.slack_app_token is not None
-    handler = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())
+    recorder = AccessRecorder(web.state.metrics)
+    token = settings.slack_app_token.get_secret_value()
+    handler = ObservedSocketModeHandler(app, token, recorder)
     stop = asyncio.Event()
-    _on_stop_signals(stop.set)
+
+    def stopping() -> None:
+        stop.set()
+        server.should_exit = True
+
+    _on_stop_signals(stopping)
+    config = server.config
+    log.info("serving /healthz, /metrics and /api/ on http://%s:%d", config.host, config.port)
+    serving = asyncio.create_task(_listen(server))
     # Connecting may retry for a long time (Slack unreachable): a stop signal still wins.
     connecting = asyncio.create_task(handler.connect_async())  # type: ignore[no-untyped-call]
     connecting.add_done_callback(_log_connect_outcome)
-    await stop.wait()
+    stopped = asyncio.create_task(stop.wait())
+    # A stop signal, or an HTTP port that cannot be opened, ends both.
+    await asyncio.wait({serving, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    server.should_exit = True
+    stopped.cancel()
     connecting.cancel()
     await handler.close_async()  # type: ignore[no-untyped-call]
+    await serving
 
 
 def _log_connect_outcome(task: asyncio.Task[None]) -> None:

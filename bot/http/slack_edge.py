@@ -10,6 +10,7 @@ goes to Bolt, which checks the signature again and runs the listeners.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from slack_bolt.adapter.starlette.async_handler import to_async_bolt_request, to_starlette_response
 from slack_bolt.async_app import AsyncApp
@@ -17,6 +18,7 @@ from slack_sdk.signature import SignatureVerifier
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from bot.http.access import Caller, note_caller, slack_caller
 from bot.http.admission import Admission
 from bot.http.payload_shapes import payload_problem
 
@@ -32,10 +34,17 @@ _UNREADABLE = (ValueError, TypeError, KeyError, AttributeError, IndexError)
 class SlackEndpoint:
     """The Starlette endpoint in front of one AsyncApp."""
 
-    def __init__(self, app: AsyncApp, signing_secret: str, admission: Admission) -> None:
+    def __init__(
+        self,
+        app: AsyncApp,
+        signing_secret: str,
+        admission: Admission,
+        on_busy: Callable[[], None] = lambda: None,
+    ) -> None:
         self._app = app
         self._verifier = SignatureVerifier(signing_secret)
         self._admission = admission
+        self._on_busy = on_busy  # counts admission refusals
 
     async def handle(self, request: Request) -> Response:
         """Refuse what cannot be Slack's, hand the rest to Bolt."""
@@ -45,31 +54,42 @@ class SlackEndpoint:
         body = await request.body()
         if len(body) > MAX_BODY_BYTES:
             return _refuse(413, "request body too large")
-        if not self._signed(request, body):
+        unsigned = self._unsigned(request, body)
+        if unsigned is not None:
+            # The body says why in general terms; the access log says which check failed.
+            note_caller(request.scope, Caller(refusal=unsigned))
             return _refuse(401, "missing, invalid or expired Slack signature")
         try:
             bolt_request = to_async_bolt_request(request, body)
         except _UNREADABLE as exc:
             return _refuse(400, f"not a Slack request this app can read ({type(exc).__name__})")
+        note_caller(request.scope, slack_caller(bolt_request.body))
         problem = payload_problem(bolt_request.body)
         if problem is not None:
             return _refuse(400, f"not a Slack request this app can read: {problem}")
         async with self._admission.slot() as admitted:
             if admitted:
                 return to_starlette_response(await self._app.async_dispatch(bolt_request))
+        self._on_busy()
         busy = {"error": "too many requests in flight, try again"}
         return JSONResponse(busy, status_code=503, headers={"Retry-After": "1"})
 
-    def _signed(self, request: Request, body: bytes) -> bool:
+    def _unsigned(self, request: Request, body: bytes) -> str | None:
+        """Why the request is not signed by Slack with our secret; None when it is."""
         timestamp = request.headers.get("x-slack-request-timestamp", "")
         signature = request.headers.get("x-slack-signature")
+        if not signature or not timestamp:
+            return "missing signature"
         # slack_sdk's verifier would raise on a timestamp that is not a number.
-        if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > MAX_AGE_SECONDS:
-            return False
+        if not timestamp.isdigit():
+            return "invalid signature timestamp"
+        if abs(time.time() - int(timestamp)) > MAX_AGE_SECONDS:
+            return "expired signature (signed over 5 minutes ago, or the clocks differ)"
         try:
-            return self._verifier.is_valid(body.decode("utf-8"), timestamp, signature)
+            valid = self._verifier.is_valid(body.decode("utf-8"), timestamp, signature)
         except UnicodeDecodeError:
-            return False
+            return "body is not UTF-8"
+        return None if valid else "invalid signature (check SLACK_SIGNING_SECRET)"
 
 
 def _refuse(status: int, reason: str) -> Response:

@@ -112,7 +112,9 @@ def configure_roles_and_teams(
         services.sessions, services.clock, zone, services.roles
     )
     services.teams = TeamChannels(dict(teams or {}))
-    services.alerts = AlertService(services.sessions, services.clock, zone, services.teams)
+    services.alerts = AlertService(
+        services.sessions, services.clock, zone, services.teams, tallies=services.tallies
+    )
     home = services.home
     services.home = HomeService(
         services.sessions, services.clock, services.orders, home.figures, services.roles, home.admin

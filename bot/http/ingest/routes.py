@@ -36,8 +36,11 @@ from bot.services.ingest import (
     Verdict,
 )
 from bot.services.ingest.order_fields import TEXT_LIMITS
+from bot.services.ingest.order_writer import Outcome
 
 Handler = Callable[[Request], Awaitable[Response]]
+# Called with ("api", outcome, count) for the items of every batch that was not a replay.
+RowCounter = Callable[[str, str, int], None]
 _VERDICT_STATUS = {Verdict.ACCEPTED: 200, Verdict.PARTIAL: 207, Verdict.REJECTED: 422}
 _KEY_STATUS = {KeyProblem.MALFORMED: 400, KeyProblem.REUSED: 422, KeyProblem.BUSY: 409}
 _CHALLENGE = 'Bearer realm="backlog"'
@@ -50,8 +53,11 @@ class IngestApi:
     the OpenAPI document is public: it holds no data.
     """
 
-    def __init__(self, services: Services, token: str | None) -> None:
+    def __init__(
+        self, services: Services, token: str | None, count_rows: RowCounter | None = None
+    ) -> None:
         self._ingest = services.ingest
+        self._count_rows = count_rows
         self._orders = services.orders
         # Digests of equal length: comparing them takes the same time for any guess.
         self._token = hashlib.sha256(token.encode()).digest() if token else None
@@ -82,6 +88,9 @@ class IngestApi:
             return _error(422, str(exc))
         except IdempotencyProblem as exc:
             return _error(_KEY_STATUS[exc.kind], str(exc))
+        if self._count_rows is not None and not result.replayed:
+            for outcome in Outcome:
+                self._count_rows("api", outcome.value, result.count(outcome))
         headers = {"Idempotent-Replayed": "true"} if result.replayed else {}
         return _json(_VERDICT_STATUS[result.verdict], batch_out(result), headers)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ import httpx
 
 from bot.services.sync import SourceFailed, SourcePage
 
+log = logging.getLogger(__name__)
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -113,6 +115,15 @@ class UpstreamSource:
                     return _accepted(response)
                 failure = f"HTTP {response.status_code}"
                 wait = _retry_after(response)
+            retry = "giving up" if attempt == attempts else "will retry"
+            log.warning(
+                "upstream attempt %d of %d failed: %s (%s; %s)",
+                attempt,
+                attempts,
+                failure,
+                display_url(self._config.url),
+                retry,
+            )
             if attempt == attempts:
                 break
             backoff = self._config.backoff_seconds * 2 ** (attempt - 1)

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.alerts.plans import AlertPlan, plan_alert, slip_of
 from bot.services.core.claims import ClaimBook, Held
+from bot.services.core.tallies import Tallies, Tally
 from bot.services.core.teams import TeamChannels
 from bot.services.orders.lagging import due_date
 from storage.alerts import queries as alert_queries
@@ -42,8 +43,10 @@ class AlertService:
         *,
         owner: str | None = None,
         lease: timedelta = LEASE,
+        tallies: Tallies | None = None,
     ) -> None:
         self._sessions = sessions
+        self._tallies = tallies or Tallies()
         self._clock = clock
         self._zone = zone
         self._teams = teams
@@ -90,6 +93,7 @@ class AlertService:
     async def finish(self, plan: AlertPlan, status: AlertStatus, detail: str | None) -> bool:
         """Record the outcome; False if this process no longer held the claim."""
         values = {"status": status.value, "detail": detail, "finished_at": self._clock()}
+        self._tallies.add(Tally.ALERTS, status.value)
         return await self._update(plan, values)
 
     async def release(self, plan: AlertPlan, detail: str) -> bool:

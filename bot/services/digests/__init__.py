@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.services.core.tallies import Tallies
 from bot.services.digests.claims import LEASE, DigestClaims
 from bot.services.digests.composer import (
     DigestComposer,
@@ -39,15 +40,16 @@ def build_digests(
     threats: Threats = no_threats,
     freshness: FreshnessSource = no_sync,
     lease: timedelta = LEASE,
+    tallies: Tallies | None = None,
 ) -> Digests:
     """Digest services on one database; `owner` names this process in delivery claims;
     `threats` names the open orders customers threatened to cancel (listed first);
     `freshness` says how fresh synced orders are (the digest's "orders synced" line); a claim
-    not renewed for `lease` is taken over."""
+    not renewed for `lease` is taken over; `tallies` count posted and failed digests."""
     composer = DigestComposer(sessions, clock, zone, rules, threats, freshness)
     claims = DigestClaims(sessions, clock, owner, lease)
     return Digests(
         composer,
-        DigestDeliveries(sessions, clock, composer, claims),
+        DigestDeliveries(sessions, clock, composer, claims, tallies),
         DigestSubscriptions(sessions, clock, composer),
     )

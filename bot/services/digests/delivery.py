@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.core.schedule import DigestSchedule, Slot, next_slots
+from bot.services.core.tallies import Tallies, Tally
 from bot.services.digests.claims import Claim, DigestClaims
 from bot.services.digests.composer import DigestComposer
 from bot.services.digests.content import DigestContent, snapshot_from_json, snapshot_json
@@ -75,11 +76,13 @@ class DigestDeliveries:
         clock: Callable[[], datetime],
         composer: DigestComposer,
         claims: DigestClaims,
+        tallies: Tallies | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._composer = composer
         self.claims = claims
+        self._tallies = tallies or Tallies()
 
     async def begin(self, subscription_id: int, slot_key: str, at: datetime) -> Delivery | None:
         """The slot's delivery if this process wins its claim; None otherwise (or paused)."""
@@ -132,6 +135,7 @@ class DigestDeliveries:
         """Posted (or skipped when `message_ts` is None): the snapshot becomes the baseline.
         False, recording nothing, when another process has taken the slot over.
         """
+        self._tallies.add(Tally.DIGESTS, "skipped" if message_ts is None else "posted")
         if delivery.claim is None:
             return True
         snapshot = snapshot_json(delivery.content.snapshot)
@@ -150,6 +154,7 @@ class DigestDeliveries:
         (the subscription was not already failing with it): time to tell its creator.
         A process whose slot was taken over records nothing: the new holder tells.
         """
+        self._tallies.add(Tally.DIGESTS, "failed")
         if delivery.claim is not None and not await self.claims.failed(delivery.claim, error):
             return False
         return await self._record_error(delivery, error)
@@ -159,6 +164,7 @@ class DigestDeliveries:
         True when the error is news; a process whose slot was taken over meanwhile (it stood
         still past the lease) records nothing, as the new holder may well have posted.
         """
+        self._tallies.add(Tally.DIGESTS, "failed")
         if delivery.claim is not None and not await self.claims.interrupted(delivery.claim, error):
             return False
         return await self._record_error(delivery, error)

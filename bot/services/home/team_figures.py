@@ -16,14 +16,20 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.core.calendar import business_days_between
-from bot.services.orders.lagging import LagRules, customer_told, due_date, lag_reasons
+from bot.services.orders.lagging import (
+    LagKind,
+    LagRules,
+    customer_told,
+    due_date,
+    lag_reasons,
+)
 from storage.home import queries as home_queries
 from storage.orders.facts import OrderFacts, open_order_facts
 
@@ -43,6 +49,8 @@ class TeamFigures:
     with_news: int  # open orders whose ETA changed or passed: the customer has news to hear
     told: int  # of those, how many customers heard it
     as_of: datetime
+    # Lagging orders by reason (an order lagging for two reasons counts under both).
+    by_reason: Mapping[LagKind, int] = field(default_factory=dict)
 
     @property
     def told_percent(self) -> int | None:
@@ -57,6 +65,7 @@ class _Tally:
     with_news: int = 0
     told: int = 0
     ages: Counter[int] = field(default_factory=Counter)  # orders by age in business days
+    reasons: Counter[LagKind] = field(default_factory=Counter)
 
 
 class TeamFiguresService:
@@ -139,12 +148,15 @@ class TeamFiguresService:
             with_news=tally.with_news,
             told=tally.told,
             as_of=now,
+            by_reason=dict(tally.reasons),
         )
 
     def _count(self, tally: _Tally, facts: OrderFacts, now: datetime, today: date) -> None:
         tally.open_orders += 1
-        if lag_reasons(facts, now, today, self._rules, self._zone):
+        reasons = lag_reasons(facts, now, today, self._rules, self._zone)
+        if reasons:
             tally.lagging += 1
+            tally.reasons.update(reasons)
         if facts.eta_changed_at is not None or due_date(facts) < today:
             tally.with_news += 1
             tally.told += customer_told(facts, today, self._zone)

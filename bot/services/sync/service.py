@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.services.core.tallies import Tallies, Tally
 from bot.services.ingest.items import apply_in_order
 from bot.services.ingest.order_fields import RecordReader, ValueFormat
 from bot.services.ingest.order_writer import OrderInput, OrderWriter, Outcome
@@ -103,8 +104,10 @@ class SyncService:
         mapping: RecordMapping | None = None,
         plan: SyncPlan | None = None,
         name: str = "upstream",
+        tallies: Tallies | None = None,
     ) -> None:
         self._sessions = sessions
+        self._tallies = tallies or Tallies()
         self._clock = clock
         self._source = source
         self._mapping = mapping or RecordMapping()
@@ -118,6 +121,14 @@ class SyncService:
 
     async def run_once(self) -> SyncRun:
         """One run: every page since the watermark, or a recorded failure."""
+        run = await self._run()
+        outcome = "skipped" if run.skipped else "ok" if run.ok else "failed"
+        self._tallies.add(Tally.SYNC_RUNS, outcome)
+        self._tallies.add(Tally.SYNC_ORDERS, "changed", run.changed)
+        self._tallies.add(Tally.SYNC_ORDERS, "rejected", run.rejected)
+        return run
+
+    async def _run(self) -> SyncRun:
         if self._source is None:
             return SyncRun(ok=False, skipped="no upstream is configured (UPSTREAM_URL)")
         started = self._clock()

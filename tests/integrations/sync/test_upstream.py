@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 import httpx
@@ -104,6 +105,28 @@ async def test_5xx_and_timeouts_are_retried_with_doubling_backoff():
     assert fetched.records == [{"id": 1}]
     assert sleep.delays == [1.0, 2.0, 4.0]
     assert len(upstream.requests) == 4
+
+
+async def test_each_failed_attempt_is_logged_as_a_warning_with_its_number_and_reason(
+    caplog: pytest.LogCaptureFixture,
+):
+    answers: list[Answer] = [status(503), httpx.ReadTimeout("read timed out"), status(502)]
+    upstream = ScriptedUpstream(answers)
+    adapter = source(upstream, retries=2, headers={"Authorization": "Bearer s3cret"})
+    caplog.set_level(logging.WARNING, logger="bot.integrations.sync.upstream")
+
+    with pytest.raises(SourceFailed):
+        await adapter.fetch_page(None, None)
+
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("WARNING", f"upstream attempt 1 of 3 failed: HTTP 503 ({URL}; will retry)"),
+        (
+            "WARNING",
+            f"upstream attempt 2 of 3 failed: ReadTimeout read timed out ({URL}; will retry)",
+        ),
+        ("WARNING", f"upstream attempt 3 of 3 failed: HTTP 502 ({URL}; giving up)"),
+    ]
+    assert "s3cret" not in caplog.text
 
 
 async def test_429_waits_as_long_as_retry_after_says():
