@@ -7,12 +7,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.bootstrap.container import Services
-from tests.bad_input.support import FUZZ, ORDER_IDS, REP, VIEWER, bot, fingerprint
 from tests.fakes.signing import SlackRequests
 from tests.kit.common import checked_message
+from tests.kit.fuzz import FUZZ, ORDER_IDS, REP, VIEWER, fingerprint
 from tests.kit.running_bot import RunningBot
-
-__all__ = ["bot"]  # the fixture, for pytest
 
 SUBCOMMANDS = st.sampled_from(
     [

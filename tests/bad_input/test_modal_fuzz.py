@@ -16,14 +16,12 @@ from bot.blocks.orders.menu import MenuChoice
 from bot.bootstrap.container import Services
 from bot.bootstrap.listeners import register_listeners
 from tests.bad_input.modal_states import submitted_state
-from tests.bad_input.support import FUZZ, REP, bot, fingerprint
 from tests.fakes.signing import SlackRequests
 from tests.kit.card import open_modal
 from tests.kit.feedback import command, edit_buttons, open_edit, open_feedback_modal
+from tests.kit.fuzz import FUZZ, REP, fingerprint
 from tests.kit.menu import open_menu_modal
 from tests.kit.running_bot import RunningBot
-
-__all__ = ["bot"]  # the fixture, for pytest
 
 CARD_MODALS = {ids.ETA_MODAL: ids.ETA_ACTION, ids.CONTACT_MODAL: ids.CONTACT_ACTION}
 CARD_MODALS |= {ids.NOTE_MODAL: ids.NOTE_ACTION}

@@ -14,13 +14,11 @@ import pytest
 
 from bot.blocks.kit import ids
 from bot.blocks.kit.forms import ModalContext
-from tests.bad_input.support import REP, bot
 from tests.fakes.signing import SignedRequest, SlackRequests
 from tests.kit.card import button, card, eta_state
+from tests.kit.fuzz import REP
 from tests.kit.payloads import PAYLOADS, SAMPLE_FILES, sample
 from tests.kit.running_bot import RunningBot
-
-__all__ = ["bot"]  # the fixture, for pytest
 
 WRONG_JSON: list[Any] = [None, 0, -1, 1.5, True, "", "x", [], {}, [{}], {"id": 1}]
 # A form holds only strings: the wrong "types" are strings that are not what was meant.

@@ -13,12 +13,10 @@ import pytest
 from bot.blocks.kit import ids
 from bot.blocks.kit.forms import ModalContext
 from bot.bootstrap.container import Services
-from tests.bad_input.support import REP, bot, fingerprint
 from tests.fakes.signing import Forge, SignedRequest, SlackRequests
 from tests.kit.card import button, card, eta_state
+from tests.kit.fuzz import REP, fingerprint
 from tests.kit.running_bot import RunningBot
-
-__all__ = ["bot"]  # the fixture, for pytest
 
 Build = Callable[[Forge], SignedRequest]
 Spoil = Callable[[Build], SignedRequest]
