@@ -7,6 +7,7 @@ import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,8 +79,11 @@ def pytest_report_header() -> list[str]:
 
 
 def _run(coroutine: Coroutine[Any, Any, None]) -> None:
-    # Sync session fixtures run while the test loop is idle, so a private loop is fine here.
-    asyncio.run(coroutine)
+    # A session fixture may be first asked for from inside an async fixture
+    # (`request.getfixturevalue`), while the test loop runs: a private loop in its own thread
+    # works either way.
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        worker.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture(scope="session")
