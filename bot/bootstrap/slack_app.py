@@ -15,10 +15,12 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.kit.replies import slack_unavailable_text
+from bot.delivery.core.pacing import ChannelPacer, PacedWebClient
 from bot.delivery.core.slack_errors import UNREACHABLE, unavailable
 from bot.listeners import register_listeners
 from bot.listeners.core.background import Background
 from bot.listeners.core.event_dedup import EventDedup
+from bot.listeners.core.paced_client import PacedClientMiddleware
 from bot.listeners.core.respond import PooledRespondMiddleware
 from bot.services.container import Services
 from bot.settings import Settings
@@ -39,10 +41,14 @@ def slack_session(settings: Settings) -> aiohttp.ClientSession:
     )
 
 
-def build_client(settings: Settings, session: aiohttp.ClientSession) -> AsyncWebClient:
-    """The Web API client: Slack (or a fake) at SLACK_API_URL, one shared HTTP session."""
+def build_client(
+    settings: Settings, session: aiohttp.ClientSession, pacer: ChannelPacer | None = None
+) -> AsyncWebClient:
+    """The Web API client: Slack (or a fake) at SLACK_API_URL, one shared HTTP session, messages
+    paced per channel by `pacer` (a new one, the process's, when not given)."""
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    return AsyncWebClient(
+    return PacedWebClient(
+        pacer or ChannelPacer(),
         token=token,
         base_url=settings.slack_api_url,
         session=session,
@@ -59,11 +65,14 @@ def build_app(
     services: Services,
     session: aiohttp.ClientSession,
     background: Background | None = None,
+    pacer: ChannelPacer | None = None,
 ) -> AsyncApp:
-    """An AsyncApp with every listener registered and one error handler."""
+    """An AsyncApp with every listener registered and one error handler; its client (which the
+    jobs share) paces messages with `pacer`."""
     secret = settings.slack_signing_secret
+    pacer = pacer or ChannelPacer()  # the process's one pacer: the jobs use app.client
     app = AsyncApp(
-        client=build_client(settings, session),
+        client=build_client(settings, session, pacer),
         signing_secret=secret.get_secret_value() if secret else "",
         # Ack is returned when the listener finishes: no 10 ms ack polling per request.
         # Listeners therefore ack first and leave slow work to lazy listeners.
@@ -74,6 +83,7 @@ def build_app(
     app.use(dedup)
     app.error(_ErrorLog(dedup).handle)
     app.use(PooledRespondMiddleware(session))
+    app.use(PacedClientMiddleware(pacer))
     register_listeners(app, services, background)
     return app
 

@@ -11,6 +11,7 @@ from bot.jobs.alerts.alert_job import AlertJob
 from bot.services.alerts.service import AlertService
 from bot.services.container import Services
 from tests.fakes.slack_api import FakeSlack
+from tests.kit.pace import VirtualTime
 from tests.kit.running_bot import bot_settings
 
 
@@ -21,7 +22,7 @@ async def alert_job(
     """The job of one process (`owner`), with the real client and its 429 retries."""
     settings = bot_settings(fake)
     async with slack_session(settings) as session:
-        client = build_client(settings, session)
+        client = build_client(settings, session, VirtualTime().pacer())
         alerts = AlertService(
             services.sessions, services.clock, services.orders.zone, services.teams, owner=owner
         )

@@ -9,6 +9,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bootstrap.slack_app import RATE_LIMIT_RETRIES
+from bot.delivery.core.pacing import ChannelPacer, paced
 from bot.services.container import Services
 from storage.digests.tables import DigestSubscription
 from storage.orders import queries
@@ -102,6 +103,11 @@ def slack_client(fake: FakeSlack) -> AsyncWebClient:
         base_url=fake.base_url,
         retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)],
     )
+
+
+def paced_client(fake: FakeSlack, pacer: ChannelPacer) -> AsyncWebClient:
+    """The same client, keeping Slack's pace per channel with `pacer` as the bot's does."""
+    return paced(slack_client(fake), pacer)
 
 
 def posts_to(fake: FakeSlack, channel: str = "C0DIGEST") -> list[Call]:

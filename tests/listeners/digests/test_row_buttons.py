@@ -13,10 +13,12 @@ from bot.jobs.digests.slot_jobs import DigestJobs
 from bot.services.container import Services
 from storage.orders.tables import EventKind
 from tests.fakes.signing import SlackRequests
+from tests.fakes.slack_api import FakeSlack
 from tests.kit.digest_modal import CHANNEL, REP, VIEWER, replies
 from tests.kit.digests import add_orders, add_subscription, overdue, posts_to, slack_client
 from tests.kit.menu import events
-from tests.kit.running_bot import RunningBot
+from tests.kit.pace import VirtualTime
+from tests.kit.running_bot import RunningBot, running_bot
 
 
 async def posted_digest(bot: RunningBot, services: Services, **subscription: Any) -> dict[str, Any]:
@@ -197,3 +199,19 @@ async def test_post_all_under_a_test_digest_stays_marked_as_a_test(
     assert thread
     assert all("[TEST] Lagging orders, continued" in message for message in thread)
     assert all("new since the last digest" not in message for message in thread)
+
+
+async def test_post_all_of_340_rows_keeps_slacks_pace_in_the_channel(
+    bot: RunningBot, slack_requests: SlackRequests, services: Services, fake_slack: FakeSlack
+):
+    await add_orders(services, [overdue(f"SO-{n:04d}") for n in range(340)])
+    digest = await posted_digest(bot, services, max_rows=5)
+    time = VirtualTime()
+    fake_slack.pace_channels(clock=time.clock)
+
+    async with running_bot(services, fake_slack, pacer=time.pacer()) as paced_bot:
+        thread = await post_all(paced_bot, slack_requests, digest)
+
+    assert [c for c in fake_slack.calls_to("chat.postMessage") if c.refused] == []
+    rows = [b["block_id"] for m in thread for b in json.loads(m)["blocks"] if "block_id" in b]
+    assert len([r for r in rows if r.startswith(ids.DIGEST_ROW_BLOCK)]) == 340
