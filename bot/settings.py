@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     slack_timeout_seconds: int = Field(default=10, ge=1, le=60, alias="SLACK_TIMEOUT_SECONDS")
     database_url: str = Field(default=DEFAULT_DATABASE_URL, alias="DATABASE_URL")
     database_schema: str | None = Field(default=None, alias="DATABASE_SCHEMA")  # PostgreSQL only
+    # Connections one process may hold to PostgreSQL, all its pools together (README: "Running
+    # several processes" has the arithmetic against max_connections).
+    database_pool_size: int = Field(default=10, ge=3, le=500, alias="DATABASE_POOL_SIZE")
     backlog_timezone: str = Field(default="UTC", alias="BACKLOG_TIMEZONE")
     backlog_api_token: SecretStr | None = Field(default=None, alias="BACKLOG_API_TOKEN")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 import aiohttp
@@ -23,9 +25,14 @@ from bot.listeners.core.event_dedup import EventDedup
 from bot.listeners.core.paced_client import PacedClientMiddleware
 from bot.listeners.core.respond import PooledRespondMiddleware
 from bot.services.container import Services
+from bot.services.core.errors import BUSY_MESSAGE, DatabaseBusy
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+_BUSY_HEADERS: dict[str, str | Sequence[str]] = {
+    "content-type": "application/json",
+    "retry-after": "1",
+}
 # slack_sdk leaves rate-limit retries off; Slack's 429 carries Retry-After, which this honours.
 RATE_LIMIT_RETRIES = 3
 
@@ -119,6 +126,12 @@ class _ErrorLog:
         retry to handle."""
         await self._dedup.forget_failed(body)
         kind = body.get("type") or body.get("command") or "request"
+        if isinstance(error, DatabaseBusy):
+            # The process's connection budget is spent: 503 like admission's refusal (Slack
+            # retries events; a user sees Slack's own "try again"), not a 500 for a failure.
+            logger.warning("%s listener refused: every database connection is busy", kind)
+            refusal = json.dumps({"error": BUSY_MESSAGE})
+            return BoltResponse(status=503, body=refusal, headers=_BUSY_HEADERS)
         reason = unavailable(error)
         if reason is None:
             logger.error("unhandled error in %s listener", kind, exc_info=error)

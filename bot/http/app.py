@@ -9,10 +9,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
-from bot.http.admission import Admission
+from bot.http.admission import Admission, busy_response
 from bot.http.ingest.routes import IngestApi
 from bot.http.slack_edge import SlackEndpoint
 from bot.services.container import Services
+from bot.services.core.errors import DatabaseBusy
 
 
 def build_web(
@@ -39,8 +40,13 @@ def build_web(
             Route("/healthz", healthz, methods=["GET"]),
             Mount("/api", routes=IngestApi(services, api_token or None).routes()),
         ],
-        exception_handlers={HTTPException: _http_error},
+        exception_handlers={HTTPException: _http_error, DatabaseBusy: _busy},
     )
+
+
+async def _busy(_: Request, exc: Exception) -> Response:
+    """No database connection came free within the pool budget: try again, not a failure."""
+    return busy_response()
 
 
 async def _http_error(_: Request, exc: Exception) -> Response:

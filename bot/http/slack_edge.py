@@ -17,7 +17,7 @@ from slack_sdk.signature import SignatureVerifier
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from bot.http.admission import Admission
+from bot.http.admission import Admission, busy_response
 from bot.http.payload_shapes import payload_problem
 
 # Slack payloads are small; a 1 MiB cap refuses abuse before Bolt parses anything. The ingest
@@ -57,8 +57,7 @@ class SlackEndpoint:
         async with self._admission.slot() as admitted:
             if admitted:
                 return to_starlette_response(await self._app.async_dispatch(bolt_request))
-        busy = {"error": "too many requests in flight, try again"}
-        return JSONResponse(busy, status_code=503, headers={"Retry-After": "1"})
+        return busy_response()
 
     def _signed(self, request: Request, body: bytes) -> bool:
         timestamp = request.headers.get("x-slack-request-timestamp", "")
