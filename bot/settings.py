@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
     slack_timeout_seconds: int = Field(default=10, ge=1, le=60, alias="SLACK_TIMEOUT_SECONDS")
+    # Least time between two messages of this process to one channel (Slack: about 1 a second).
+    slack_message_interval_seconds: float = Field(
+        default=1.0, ge=0, le=10, alias="SLACK_MESSAGE_INTERVAL_SECONDS"
+    )
     database_url: str = Field(default=DEFAULT_DATABASE_URL, alias="DATABASE_URL")
     database_schema: str | None = Field(default=None, alias="DATABASE_SCHEMA")  # PostgreSQL only
     # Connections one process may hold to PostgreSQL, all its pools together (README: "Running

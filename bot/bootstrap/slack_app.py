@@ -55,7 +55,7 @@ def build_client(
     paced per channel by `pacer` (a new one, the process's, when not given)."""
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     return PacedWebClient(
-        pacer or ChannelPacer(),
+        pacer or ChannelPacer(settings.slack_message_interval_seconds),
         token=token,
         base_url=settings.slack_api_url,
         session=session,
@@ -77,7 +77,8 @@ def build_app(
     """An AsyncApp with every listener registered and one error handler; its client (which the
     jobs share) paces messages with `pacer`."""
     secret = settings.slack_signing_secret
-    pacer = pacer or ChannelPacer()  # the process's one pacer: the jobs use app.client
+    # The process's one pacer: the jobs post through app.client, listeners through copies.
+    pacer = pacer or ChannelPacer(settings.slack_message_interval_seconds)
     app = AsyncApp(
         client=build_client(settings, session, pacer),
         signing_secret=secret.get_secret_value() if secret else "",
