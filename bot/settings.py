@@ -35,8 +35,15 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
     slack_timeout_seconds: int = Field(default=10, ge=1, le=60, alias="SLACK_TIMEOUT_SECONDS")
+    # Least time between two messages of this process to one channel (Slack: about 1 a second).
+    slack_message_interval_seconds: float = Field(
+        default=1.0, ge=0, le=10, alias="SLACK_MESSAGE_INTERVAL_SECONDS"
+    )
     database_url: str = Field(default=DEFAULT_DATABASE_URL, alias="DATABASE_URL")
     database_schema: str | None = Field(default=None, alias="DATABASE_SCHEMA")  # PostgreSQL only
+    # Connections one process may hold to PostgreSQL, all its pools together (README: "Running
+    # several processes" has the arithmetic against max_connections).
+    database_pool_size: int = Field(default=10, ge=3, le=500, alias="DATABASE_POOL_SIZE")
     backlog_timezone: str = Field(default="UTC", alias="BACKLOG_TIMEZONE")
     backlog_api_token: SecretStr | None = Field(default=None, alias="BACKLOG_API_TOKEN")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")

@@ -90,6 +90,22 @@ async def test_services_find_the_team_channel_of_an_order(monkeypatch: pytest.Mo
     await services.close()
 
 
+def test_settings_pace_messages_a_second_apart_and_pool_ten_connections_by_default(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    settings = settings_from(monkeypatch)
+    tuned = settings_from(monkeypatch, SLACK_MESSAGE_INTERVAL_SECONDS="0", DATABASE_POOL_SIZE="4")
+
+    assert (settings.slack_message_interval_seconds, settings.database_pool_size) == (1.0, 10)
+    assert (tuned.slack_message_interval_seconds, tuned.database_pool_size) == (0.0, 4)
+
+
+@pytest.mark.parametrize("value", ["2", "501", "many"])
+def test_settings_refuse_a_pool_size_out_of_range(monkeypatch: pytest.MonkeyPatch, value: str):
+    with pytest.raises(ValidationError):
+        settings_from(monkeypatch, DATABASE_POOL_SIZE=value)
+
+
 def test_settings_alert_interval_defaults_to_a_minute(monkeypatch: pytest.MonkeyPatch):
     assert settings_from(monkeypatch).alert_interval_seconds == 60
     assert settings_from(monkeypatch, ALERT_INTERVAL_SECONDS="2").alert_interval_seconds == 2

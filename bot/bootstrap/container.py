@@ -32,6 +32,7 @@ from bot.services.sync import SyncService, SyncSetup
 from bot.services.sync.health import SyncServiceHealth
 from storage.core.engine import create_engine, session_factory
 from storage.core.migrate import upgrade
+from storage.core.pool import PoolBudget
 from storage.core.reads import read_sessions_for
 from storage.orders.card_reads import CardReads, card_reads_for
 from storage.orders.tables import utcnow
@@ -86,22 +87,25 @@ def build_services(
     helpdesk: HelpdeskOutbox | None = None,
     rules: LagRules | None = None,
     digest_lease: timedelta = LEASE,
+    pool: PoolBudget | None = None,
 ) -> Services:
     """Wire the services to one database; `zone` decides what "today" is for the rules.
 
     Without `roles` everyone is a rep; without `team_channels` no order gets a thread;
     without `upstream` the sync is off; without `helpdesk` customer updates are drafted for
     copying only; without `rules` the lag rules' defaults apply (no holidays). A digest claim
-    not renewed for `digest_lease` is taken over by another process.
+    not renewed for `digest_lease` is taken over by another process. On PostgreSQL the process
+    holds at most `pool.total` connections (10 by default) across its pools.
     """
-    engine = create_engine(database_url, schema=schema)
+    pool = pool or PoolBudget()
+    engine = create_engine(database_url, schema=schema, pool=pool)
     tallies = Tallies()
     sessions = session_factory(engine)
-    cards = card_reads_for(engine, schema)
+    cards = card_reads_for(engine, schema, pool)
     roles = roles or RoleBook()
     teams = TeamChannels(dict(team_channels or {}))
     feedback = FeedbackService(sessions, clock, zone, roles)
-    reads = read_sessions_for(engine, sessions, database_url, schema)
+    reads = read_sessions_for(engine, sessions, database_url, schema, pool)
     orders = OrderReader(sessions, cards, clock, zone, rules or LagRules(), reads=reads)
     actions = OrderActions(sessions, clock, zone, roles)
     sync = SyncService(

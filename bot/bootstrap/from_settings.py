@@ -9,11 +9,12 @@ from bot.integrations.orders.helpdesk import HelpdeskWebhook
 from bot.integrations.sync.upstream import Pagination, UpstreamConfig, UpstreamSource, display_url
 from bot.services.sync import RecordMapping, SyncPlan, SyncSetup
 from bot.settings import Settings
+from storage.core.pool import PoolBudget
 
 
 def services_from(settings: Settings) -> Services:
     """The service layer on DATABASE_URL, with the configured zone, roles, team channels,
-    holidays, upstream sync, helpdesk webhook and digest lease."""
+    holidays, upstream sync, helpdesk webhook, digest lease and connection budget."""
     return build_services(
         settings.database_url,
         schema=settings.database_schema,
@@ -24,6 +25,7 @@ def services_from(settings: Settings) -> Services:
         upstream=upstream_from(settings),
         rules=settings.lag_rules,
         digest_lease=settings.digest_lease,
+        pool=PoolBudget(settings.database_pool_size),
     )
 
 

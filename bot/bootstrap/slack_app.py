@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 import aiohttp
@@ -17,13 +19,20 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks.kit.replies import slack_unavailable_text
 from bot.bootstrap.container import Services
 from bot.bootstrap.listeners import register_listeners
+from bot.delivery.core.pacing import ChannelPacer, PacedWebClient
 from bot.delivery.core.slack_errors import UNREACHABLE, unavailable
 from bot.listeners.core.background import Background
 from bot.listeners.core.event_dedup import EventDedup
+from bot.listeners.core.paced_client import PacedClientMiddleware
 from bot.listeners.core.respond import PooledRespondMiddleware
+from bot.services.core.errors import BUSY_MESSAGE, DatabaseBusy
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+_BUSY_HEADERS: dict[str, str | Sequence[str]] = {
+    "content-type": "application/json",
+    "retry-after": "1",
+}
 # slack_sdk leaves rate-limit retries off; Slack's 429 carries Retry-After, which this honours.
 RATE_LIMIT_RETRIES = 3
 
@@ -39,10 +48,14 @@ def slack_session(settings: Settings) -> aiohttp.ClientSession:
     )
 
 
-def build_client(settings: Settings, session: aiohttp.ClientSession) -> AsyncWebClient:
-    """The Web API client: Slack (or a fake) at SLACK_API_URL, one shared HTTP session."""
+def build_client(
+    settings: Settings, session: aiohttp.ClientSession, pacer: ChannelPacer | None = None
+) -> AsyncWebClient:
+    """The Web API client: Slack (or a fake) at SLACK_API_URL, one shared HTTP session, messages
+    paced per channel by `pacer` (a new one, the process's, when not given)."""
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    return AsyncWebClient(
+    return PacedWebClient(
+        pacer or ChannelPacer(settings.slack_message_interval_seconds),
         token=token,
         base_url=settings.slack_api_url,
         session=session,
@@ -59,11 +72,15 @@ def build_app(
     services: Services,
     session: aiohttp.ClientSession,
     background: Background | None = None,
+    pacer: ChannelPacer | None = None,
 ) -> AsyncApp:
-    """An AsyncApp with every listener registered and one error handler."""
+    """An AsyncApp with every listener registered and one error handler; its client (which the
+    jobs share) paces messages with `pacer`."""
     secret = settings.slack_signing_secret
+    # The process's one pacer: the jobs post through app.client, listeners through copies.
+    pacer = pacer or ChannelPacer(settings.slack_message_interval_seconds)
     app = AsyncApp(
-        client=build_client(settings, session),
+        client=build_client(settings, session, pacer),
         signing_secret=secret.get_secret_value() if secret else "",
         # Ack is returned when the listener finishes: no 10 ms ack polling per request.
         # Listeners therefore ack first and leave slow work to lazy listeners.
@@ -74,6 +91,7 @@ def build_app(
     app.use(dedup)
     app.error(_ErrorLog(dedup).handle)
     app.use(PooledRespondMiddleware(session))
+    app.use(PacedClientMiddleware(pacer))
     register_listeners(app, services, background)
     return app
 
@@ -109,6 +127,12 @@ class _ErrorLog:
         retry to handle."""
         await self._dedup.forget_failed(body)
         kind = body.get("type") or body.get("command") or "request"
+        if isinstance(error, DatabaseBusy):
+            # The process's connection budget is spent: 503 like admission's refusal (Slack
+            # retries events; a user sees Slack's own "try again"), not a 500 for a failure.
+            logger.warning("%s listener refused: every database connection is busy", kind)
+            refusal = json.dumps({"error": BUSY_MESSAGE})
+            return BoltResponse(status=503, body=refusal, headers=_BUSY_HEADERS)
         reason = unavailable(error)
         if reason is None:
             logger.error("unhandled error in %s listener", kind, exc_info=error)

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -53,7 +54,7 @@ def list_command() -> None:
     async def work(services: Services) -> list[str]:
         now = services.clock()
         subs = await services.digests.deliveries.subscriptions()
-        return [_describe(sub, now, settings) for sub in subs]
+        return [_describe(sub, now) for sub in subs]
 
     lines = _with_services(settings, work)
     click.echo("\n".join(lines) if lines else "No digest subscriptions yet.")
@@ -140,10 +141,13 @@ def _row(row: DigestRow) -> str:
     )
 
 
-def _describe(sub: DigestSubscription, now: datetime, settings: Settings) -> str:
+def _describe(sub: DigestSubscription, now: datetime) -> str:
+    # In the subscription's own zone, named, as `/backlog digest list` shows it: the times
+    # people chose read back as chosen, whatever BACKLOG_TIMEZONE is.
     schedule = schedule_of(sub)
-    upcoming = "paused" if sub.paused else _when(next_runs(schedule, now, 1)[0], settings)
-    success = _when(sub.last_success_at, settings) if sub.last_success_at else "never"
+    zone = ZoneInfo(sub.zone)
+    upcoming = "paused" if sub.paused else _when(next_runs(schedule, now, 1)[0], zone)
+    success = _when(sub.last_success_at, zone) if sub.last_success_at else "never"
     error = f" · last error: {sub.last_error}" if sub.last_error else ""
     return (
         f"#{sub.id} to {sub.channel_id} · {describe(schedule)} · next: {upcoming} · "
@@ -151,5 +155,5 @@ def _describe(sub: DigestSubscription, now: datetime, settings: Settings) -> str
     )
 
 
-def _when(value: datetime, settings: Settings) -> str:
-    return value.astimezone(settings.timezone).strftime("%Y-%m-%d %H:%M %Z")
+def _when(value: datetime, zone: ZoneInfo) -> str:
+    return f"{value.astimezone(zone):%Y-%m-%d %H:%M} {zone.key}"

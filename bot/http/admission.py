@@ -6,6 +6,10 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from starlette.responses import JSONResponse
+
+from bot.services.core.errors import BUSY_MESSAGE
+
 # Slack requests served at once. Past the CPU's capacity more concurrency only makes each one
 # slower (measured: one process peaks near 240 mixed requests/s with 16 in flight); the margin
 # above that is for listeners waiting on Slack's Web API, which holds a slot too.
@@ -39,3 +43,9 @@ class Admission:
             yield True
         finally:
             self._slots.release()
+
+
+def busy_response() -> JSONResponse:
+    """503 with Retry-After: no slot free (this module), or no database connection free
+    within the pool budget (DatabaseBusy, raised by storage and answered at the edges)."""
+    return JSONResponse({"error": BUSY_MESSAGE}, status_code=503, headers={"Retry-After": "1"})

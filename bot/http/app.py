@@ -12,10 +12,11 @@ from starlette.routing import Mount, Route
 
 from bot.bootstrap.container import Services
 from bot.http.access import AccessLog, AccessRecorder
-from bot.http.admission import Admission
+from bot.http.admission import Admission, busy_response
 from bot.http.ingest.routes import IngestApi
 from bot.http.metrics import Metrics
 from bot.http.slack_edge import SlackEndpoint
+from bot.services.core.errors import DatabaseBusy
 
 SOCKET_MODE_REASON = (
     "this bot receives Slack requests over Socket Mode (SLACK_APP_TOKEN is set);"
@@ -59,7 +60,7 @@ def build_web(
             Mount("/api", routes=api.routes()),
         ],
         middleware=[Middleware(AccessLog, recorder=AccessRecorder(metrics))],
-        exception_handlers={HTTPException: _http_error},
+        exception_handlers={HTTPException: _http_error, DatabaseBusy: _busy},
     )
     web.state.metrics = metrics
     return web
@@ -67,6 +68,11 @@ def build_web(
 
 async def _socket_mode_only(_: Request) -> Response:
     return JSONResponse({"error": SOCKET_MODE_REASON}, status_code=404)
+
+
+async def _busy(_: Request, exc: Exception) -> Response:
+    """No database connection came free within the pool budget: try again, not a failure."""
+    return busy_response()
 
 
 async def _http_error(_: Request, exc: Exception) -> Response:

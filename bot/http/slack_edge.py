@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from bot.http.access import Caller, note_caller, slack_caller
-from bot.http.admission import Admission
+from bot.http.admission import Admission, busy_response
 from bot.http.payload_shapes import payload_problem
 
 # Slack payloads are small; a 1 MiB cap refuses abuse before Bolt parses anything. The ingest
@@ -71,8 +71,7 @@ class SlackEndpoint:
             if admitted:
                 return to_starlette_response(await self._app.async_dispatch(bolt_request))
         self._on_busy()
-        busy = {"error": "too many requests in flight, try again"}
-        return JSONResponse(busy, status_code=503, headers={"Retry-After": "1"})
+        return busy_response()
 
     def _unsigned(self, request: Request, body: bytes) -> str | None:
         """Why the request is not signed by Slack with our secret; None when it is."""

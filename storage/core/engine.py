@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.core.pool import PoolBudget
+
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 _ALIASES = {"postgres": "postgresql"}
 
@@ -37,10 +39,12 @@ def create_engine(
     *,
     schema: str | None = None,
     application_name: str | None = None,
+    pool: PoolBudget | None = None,
     **kwargs: Any,
 ) -> AsyncEngine:
     """Build the async engine; `schema` pins PostgreSQL's search_path (tests use one per run),
-    `application_name` names its connections in pg_stat_activity."""
+    `application_name` names its connections in pg_stat_activity, `pool` sizes the ORM
+    engine's share of the process's connections (PostgreSQL)."""
     url = normalise_url(raw_url)
     if url.get_backend_name() == "sqlite":
         # Every session ends its transaction (commit or rollback on close), so the pool's own
@@ -54,6 +58,8 @@ def create_engine(
         settings["application_name"] = application_name
     connect_args: dict[str, Any] = {"server_settings": settings} if settings else {}
     kwargs.setdefault("pool_pre_ping", True)
+    if pool is not None:
+        kwargs = pool.engine_options(pool.main) | kwargs
     return create_async_engine(url, connect_args=connect_args, **kwargs)
 
 

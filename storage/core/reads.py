@@ -17,11 +17,11 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.core.engine import create_engine, session_factory
+from storage.core.pool import PoolBudget
 
 T = TypeVar("T")
 Read = Callable[[AsyncSession], Awaitable[T]]
 APPLICATION_NAME = "backlog-bot reads"
-POOL_SIZE = 5
 
 
 class ReadSessions:
@@ -55,8 +55,10 @@ def read_sessions_for(
     sessions: async_sessionmaker[AsyncSession],
     database_url: str,
     schema: str | None = None,
+    budget: PoolBudget | None = None,
 ) -> ReadSessions:
-    """Autocommit reads without pre-ping on PostgreSQL; the main sessions on SQLite."""
+    """Autocommit reads without pre-ping on PostgreSQL, within `budget.reads` connections;
+    the main sessions on SQLite."""
     if engine.dialect.name != "postgresql":
         return ReadSessions(sessions)
     reader = create_engine(
@@ -65,6 +67,6 @@ def read_sessions_for(
         application_name=APPLICATION_NAME,
         isolation_level="AUTOCOMMIT",
         pool_pre_ping=False,
-        pool_size=POOL_SIZE,
+        **(budget or PoolBudget()).engine_options((budget or PoolBudget()).reads),
     )
     return ReadSessions(sessions, reader)

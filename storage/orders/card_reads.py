@@ -16,6 +16,7 @@ field on both databases).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -32,6 +33,7 @@ from sqlalchemy.orm.instrumentation import ClassManager
 from sqlmodel import SQLModel
 
 from storage.core.engine import sqlite_pragmas
+from storage.core.pool import DatabaseBusy, PoolBudget
 from storage.feedback.tables import Feedback
 from storage.orders.tables import Order, OrderEvent
 
@@ -75,11 +77,14 @@ class CardReads(Protocol):
     async def close(self) -> None: ...
 
 
-def card_reads_for(engine: AsyncEngine, schema: str | None = None) -> CardReads:
-    """The fastest card read the engine's database offers."""
+def card_reads_for(
+    engine: AsyncEngine, schema: str | None = None, budget: PoolBudget | None = None
+) -> CardReads:
+    """The fastest card read the engine's database offers (PostgreSQL: within
+    `budget.cards` connections)."""
     if engine.dialect.name == "sqlite":
         return SqliteCardReads(engine)
-    return PostgresCardReads(engine, schema)
+    return PostgresCardReads(engine, schema, budget or PoolBudget())
 
 
 class SqliteCardReads:
@@ -159,7 +164,10 @@ class PostgresCardReads:
         " FROM orders o WHERE o.external_id = $1"
     )
 
-    def __init__(self, engine: AsyncEngine, schema: str | None = None) -> None:
+    def __init__(
+        self, engine: AsyncEngine, schema: str | None = None, budget: PoolBudget | None = None
+    ) -> None:
+        self._budget = budget or PoolBudget()
         self._dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         # Named, so that an operator can tell these connections apart in pg_stat_activity.
         self._settings = {"application_name": APPLICATION_NAME}
@@ -167,6 +175,7 @@ class PostgresCardReads:
             self._settings["search_path"] = schema
         self._dialect = engine.dialect
         self._pool: asyncpg.Pool[Any] | None = None
+        self._opening = asyncio.Lock()  # concurrent first reads open one pool, not one each
 
     async def order_card(self, external_id: str, query: CardQuery) -> CardRows | None:
         try:
@@ -177,9 +186,16 @@ class PostgresCardReads:
     async def _read(self, external_id: str, query: CardQuery) -> CardRows | None:
         pool = self._pool or await self._open()
         kinds = list(query.note_kinds)
-        record = await pool.fetchrow(
-            self._card_sql, external_id, kinds, query.notes, query.feedback
-        )
+        try:
+            connection = await pool.acquire(timeout=self._budget.wait_seconds)
+        except TimeoutError:
+            raise DatabaseBusy("every card-read connection is in use") from None
+        try:
+            record = await connection.fetchrow(
+                self._card_sql, external_id, kinds, query.notes, query.feedback
+            )
+        finally:
+            await pool.release(connection)
         if record is None:
             return None
         dialect = self._dialect
@@ -193,10 +209,19 @@ class PostgresCardReads:
         )
 
     async def _open(self) -> asyncpg.Pool[Any]:
-        self._pool = await asyncpg.create_pool(
-            self._dsn, min_size=1, max_size=5, reset=_keep, server_settings=self._settings
+        async with self._opening:
+            if self._pool is None:
+                self._pool = await self._create()
+            return self._pool
+
+    async def _create(self) -> asyncpg.Pool[Any]:
+        return await asyncpg.create_pool(
+            self._dsn,
+            min_size=1,
+            max_size=self._budget.cards,
+            reset=_keep,
+            server_settings=self._settings,
         )
-        return self._pool
 
     async def close(self) -> None:
         if self._pool is not None:

@@ -152,9 +152,12 @@ async def count_events(session: AsyncSession) -> int:
     return int((await session.execute(select(func.count()).select_from(EVENTS))).scalar_one())
 
 
-async def order_by_id(session: AsyncSession, order_id: int) -> Order:
-    """The order as stored now, replacing any copy the session already holds."""
+async def order_by_id(session: AsyncSession, order_id: int, *, lock: bool = False) -> Order:
+    """The order as stored now, replacing any copy the session already holds; `lock` keeps
+    other writers off the row until the transaction ends (PostgreSQL; SQLite locks it all)."""
     query = select(Order).where(col(Order.id) == order_id)
+    if lock:
+        query = query.with_for_update()
     result = await session.execute(query.execution_options(populate_existing=True))
     return result.scalar_one()
 

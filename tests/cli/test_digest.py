@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -42,6 +43,19 @@ async def test_digest_list_shows_schedule_next_run_and_last_outcome(
     assert result.code == 0
     assert result.stdout.startswith("#1 to C0DIGEST · Every day at 07:45 (Europe/Berlin) · next: ")
     assert result.stdout.strip().endswith("last success: never")
+
+
+async def test_digest_list_shows_the_next_run_in_the_subscriptions_named_zone(
+    services: Services, database: Database, tmp_path: Path
+):
+    await seed(services, times="07:45", zone="Europe/Berlin")
+    env = child_env(database, BACKLOG_TIMEZONE="America/New_York")
+
+    result = await run_cli("digest", "list", env=env, cwd=tmp_path)
+
+    assert result.code == 0
+    next_run = result.stdout.split("next: ")[1].split(" · ")[0]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} 07:45 Europe/Berlin", next_run), next_run
 
 
 async def test_digest_preview_prints_counts_and_rows_up_to_max_rows(

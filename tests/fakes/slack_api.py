@@ -6,9 +6,12 @@ import asyncio
 import contextlib
 import copy
 import json
+import math
 import socket
 import struct
+import time
 from collections import Counter, defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -99,6 +102,8 @@ class FakeSlack:
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
         self._stopping = asyncio.Event()
+        self._pace: tuple[Callable[[], float], float] | None = None
+        self._last_post: dict[str, float] = {}  # channel -> when it last took a message
 
     async def start(self) -> None:
         """Listen on a free loopback port."""
@@ -209,6 +214,14 @@ class FakeSlack:
         self._holds[(method, self._counts[method] + nth)] = hold
         return hold
 
+    def pace_channels(
+        self, clock: Callable[[], float] = time.monotonic, interval: float = 1.0
+    ) -> None:
+        """Keep Slack's pace from now on: a chat.postMessage to a channel sooner than
+        `interval` after the last one it took gets HTTP 429 with `Retry-After` (whole seconds,
+        as Slack sends). Opt-in, with the test's `clock`, so other tests stay fast."""
+        self._pace = (clock, interval)
+
     def set_response(self, method: str, payload: dict[str, Any]) -> None:
         """Answer every successful call to `method` with `payload` (ok defaults to true)."""
         self._overrides[method] = {"ok": True, **payload}
@@ -237,6 +250,9 @@ class FakeSlack:
         fault = await self._take_fault(method, request)
         if fault is not None:
             return fault
+        too_soon = self._too_soon(method, args)
+        if too_soon is not None:
+            return too_soon
         if method not in self._required:
             return _json(Rejection("unknown_method").body())
         if not _has_token(request, args):
@@ -247,6 +263,19 @@ class FakeSlack:
         if method in self._overrides:
             return _json(copy.deepcopy(self._overrides[method]))
         return _json(self._answers.answer(method, args))
+
+    def _too_soon(self, method: str, args: dict[str, Any]) -> web.Response | None:
+        if self._pace is None or method != "chat.postMessage":
+            return None
+        clock, interval = self._pace
+        channel, now = str(args.get("channel")), clock()
+        last = self._last_post.get(channel)
+        if last is not None and now - last < interval:
+            wait = max(1, math.ceil(interval - (now - last)))
+            headers = {"Retry-After": str(wait)}
+            return _json({"ok": False, "error": "ratelimited"}, status=429, headers=headers)
+        self._last_post[channel] = now
+        return None
 
     async def _handle_response_url(self, request: web.Request) -> web.Response:
         args, bad_json = await _read_args(request)

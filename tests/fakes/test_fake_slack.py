@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from tests.fakes.slack_api import FakeSlack
+from tests.kit.pace import VirtualTime
 
 # Fixtures reach pytest through module globals; tests/conftest.py will import them for all.
 
@@ -204,6 +205,24 @@ async def test_fake_slack_rate_limit_without_handler_raises_429(fake_slack: Fake
     assert error.response.headers["Retry-After"] == "7"
     assert error.response["error"] == "ratelimited"
     assert [call.refused for call in fake_slack.calls] == [True]
+
+
+async def test_fake_slack_pacing_refuses_a_second_message_to_a_channel_within_a_second(
+    fake_slack: FakeSlack,
+) -> None:
+    client = client_for(fake_slack)
+    time = VirtualTime()
+    fake_slack.pace_channels(clock=time.clock)
+
+    await client.chat_postMessage(channel="C111", text="first")
+    await client.chat_postMessage(channel="C222", text="another channel")
+    error = await error_of(client.chat_postMessage(channel="C111", text="too soon"))
+    await time.sleep(1)
+    await client.chat_postMessage(channel="C111", text="in its turn")
+
+    assert error.response.status_code == 429
+    assert error.response.headers["Retry-After"] == "1"
+    assert [call.refused for call in fake_slack.calls] == [False, False, True, False]
 
 
 async def test_fake_slack_slow_answer_times_out_the_client(fake_slack: FakeSlack) -> None:

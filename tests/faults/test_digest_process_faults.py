@@ -63,6 +63,8 @@ def env(empty_schema: Database, fake_slack: FakeSlack) -> dict[str, str]:
         SLACK_TIMEOUT_SECONDS="3",
         DIGEST_LEASE_SECONDS=str(LEASE_SECONDS),
         DIGEST_SWEEP_SECONDS="1",
+        # Pacing is tested on a virtual clock (tests/delivery): here it would only add seconds.
+        SLACK_MESSAGE_INTERVAL_SECONDS="0",
     )
 
 

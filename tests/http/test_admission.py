@@ -13,6 +13,8 @@ from bot.bootstrap.container import Services
 from bot.bootstrap.slack_app import build_app
 from bot.http.admission import Admission
 from bot.http.app import build_web
+from bot.services.core.errors import DatabaseBusy
+from bot.services.orders.reader import OrderDetail
 from tests.fakes.signing import SIGNING_SECRET, SignedRequest, SlackRequests
 from tests.fakes.slack_api import FakeSlack
 from tests.kit.card import button
@@ -86,3 +88,25 @@ async def test_slack_request_beyond_the_limit_is_refused_with_503_and_the_held_o
 
 async def _post(http: httpx.AsyncClient, request: SignedRequest) -> httpx.Response:
     return await http.post("/slack/events", content=request.body, headers=request.headers)
+
+
+async def test_slack_request_finding_every_database_connection_busy_gets_503_not_500(
+    services: Services, fake_slack: FakeSlack, slack_requests: SlackRequests, tmp_path: Path
+):
+    await seed_orders(services, tmp_path, [order_row()])
+
+    async def busy(external_id: str) -> OrderDetail:
+        raise DatabaseBusy("QueuePool limit of size 6 overflow 0 reached")
+
+    services.orders.detail = busy  # type: ignore[method-assign]
+    async with aiohttp.ClientSession() as session:
+        app = build_app(bot_settings(fake_slack), services, session)
+        web = build_web(app, services, api_token="secret", signing_secret=SIGNING_SECRET)
+        transport = httpx.ASGITransport(app=web)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bot") as http:
+            slack = await _post(http, slack_requests.slash_command("SO-1001"))
+            api = await http.get("/api/orders/SO-1001", headers={"Authorization": "Bearer secret"})
+
+    assert (slack.status_code, slack.headers["retry-after"]) == (503, "1")
+    assert slack.json() == {"error": "too many requests in flight, try again"}
+    assert (api.status_code, api.headers["retry-after"]) == (503, "1")

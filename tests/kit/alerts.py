@@ -15,6 +15,7 @@ from bot.jobs.alerts.alert_job import AlertJob
 from bot.services.alerts.service import AlertService
 from storage.alerts.tables import Alert
 from tests.fakes.slack_api import Call, FakeSlack
+from tests.kit.pace import VirtualTime
 from tests.kit.running_bot import bot_settings
 
 
@@ -25,7 +26,7 @@ async def alert_job(
     """The job of one process (`owner`), with the real client and its 429 retries."""
     settings = bot_settings(fake)
     async with slack_session(settings) as session:
-        client = build_client(settings, session)
+        client = build_client(settings, session, VirtualTime().pacer())
         alerts = AlertService(
             services.sessions, services.clock, services.orders.zone, services.teams, owner=owner
         )

@@ -12,6 +12,7 @@ from sqlmodel import col
 
 from bot.bootstrap.container import Services
 from bot.bootstrap.slack_app import RATE_LIMIT_RETRIES
+from bot.delivery.core.pacing import ChannelPacer, paced
 from storage.digests.tables import DigestRun, DigestSubscription
 from storage.orders import queries
 from tests.fakes.slack_api import Call, FakeSlack
@@ -104,6 +105,11 @@ def slack_client(fake: FakeSlack) -> AsyncWebClient:
         base_url=fake.base_url,
         retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)],
     )
+
+
+def paced_client(fake: FakeSlack, pacer: ChannelPacer) -> AsyncWebClient:
+    """The same client, keeping Slack's pace per channel with `pacer` as the bot's does."""
+    return paced(slack_client(fake), pacer)
 
 
 def posts_to(fake: FakeSlack, channel: str = "C0DIGEST") -> list[Call]:

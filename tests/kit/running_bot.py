@@ -13,11 +13,13 @@ import uvicorn
 
 from bot.bootstrap.container import Services
 from bot.bootstrap.slack_app import build_app, slack_session
+from bot.delivery.core.pacing import ChannelPacer
 from bot.http.app import build_web
 from bot.listeners.core.background import Background
 from bot.settings import Settings
 from tests.fakes.signing import SIGNING_SECRET, SignedRequest
 from tests.fakes.slack_api import FakeSlack
+from tests.kit.pace import VirtualTime
 
 API_TOKEN = "test-api-token"
 
@@ -54,14 +56,15 @@ class RunningBot:
 
 @asynccontextmanager
 async def running_bot(
-    services: Services, fake: FakeSlack, **overrides: str
+    services: Services, fake: FakeSlack, pacer: ChannelPacer | None = None, **overrides: str
 ) -> AsyncIterator[RunningBot]:
-    """Serve the app built exactly as `backlog-bot run` builds it; `overrides` are settings."""
+    """Serve the app built exactly as `backlog-bot run` builds it; `overrides` are settings.
+    Messages keep Slack's pace per channel on a virtual clock unless `pacer` says otherwise."""
     settings = bot_settings(fake, **overrides)
     token, secret = settings.backlog_api_token, settings.slack_signing_secret
     async with slack_session(settings) as session:
         background = Background()
-        app = build_app(settings, services, session, background)
+        app = build_app(settings, services, session, background, pacer or VirtualTime().pacer())
         web = build_web(
             app,
             services,

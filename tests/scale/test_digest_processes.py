@@ -66,6 +66,7 @@ async def test_three_processes_post_each_digest_slot_once(
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=fake_slack.base_url,
         DIGEST_SWEEP_SECONDS="1",
+        SLACK_MESSAGE_INTERVAL_SECONDS="0",  # pacing is tested on a virtual clock elsewhere
     )
 
     async with bot_processes(3, env, tmp_path) as bots:

@@ -61,22 +61,29 @@ def _line(item: SubscriptionStatus) -> str:
     scope = digest_scope(sub) or "All open orders"
     grouping = Grouping(sub.grouping).label.lower()
     upcoming = (
-        f"Next: {_at(item.next_run, zone)}" if item.next_run else ":double_vertical_bar: Paused"
+        f"Next: {_named_at(item.next_run, zone)}"
+        if item.next_run
+        else ":double_vertical_bar: Paused"
     )
-    success = _at(sub.last_success_at, zone) if sub.last_success_at else "never"
+    success = _named_at(sub.last_success_at, zone) if sub.last_success_at else "never"
     lines = [
         f"*#{sub.id}* to <#{sub.channel_id}> · {escape(item.schedule)}",
         f"{escape(clip(scope, 400))} · {grouping} · up to {sub.max_rows} rows",
         f"{upcoming} · Last success: {success}",
     ]
     if sub.last_error:
-        since = f" since {_at(sub.last_error_at, zone)}" if sub.last_error_at else ""
+        since = f" since {_named_at(sub.last_error_at, zone)}" if sub.last_error_at else ""
         lines.append(f":warning: Failing{since}: `{escape(clip(sub.last_error, 200))}`")
     return "\n".join(lines)
 
 
 def _at(moment: datetime, zone: ZoneInfo) -> str:
     return f"{moment.astimezone(zone):%a %d %b %H:%M}"
+
+
+def _named_at(moment: datetime, zone: ZoneInfo) -> str:
+    # Named, like `backlog-bot digest list`: a reader in another zone sees which one it is.
+    return f"{_at(moment, zone)} {zone.key}"
 
 
 def _buttons(sub: DigestSubscription) -> Block:

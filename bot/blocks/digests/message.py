@@ -51,6 +51,13 @@ def build_digest(
     content: DigestContent, heading: DigestHeading, zone: tzinfo
 ) -> list[DigestMessage]:
     """The main message and its thread parts; every listed row lands in exactly one of them."""
+    pages = pack(_head(content, heading, zone), digest_units(content, heading))
+    return _label(pages, content, heading, row_names(content))
+
+
+def digest_units(content: DigestContent, heading: DigestHeading) -> list[list[Block]]:
+    """The digest's rows (threats first, then by group) and its "+N more" line, each a unit
+    of blocks that stays in one message."""
     units: list[list[Block]] = [_row(row, content) for row in content.threats]
     if units:
         units[0] = [_threats_header(len(content.threats)), *units[0]]
@@ -61,11 +68,14 @@ def build_digest(
         units += rows
     if content.more:
         units.append([_more(content, heading)])
-    pages = pack(_head(content, heading, zone), units)
-    names = {
+    return units
+
+
+def row_names(content: DigestContent) -> dict[str, str]:
+    """The order id of each row, by its block id (for the plain-text fallbacks)."""
+    return {
         f"{ids.DIGEST_ROW_BLOCK}{row.order.id}": row.order.external_id for row in content.rows()
     }
-    return _label(pages, content, heading, names)
 
 
 def digest_text(content: DigestContent, heading: DigestHeading) -> str:
@@ -75,10 +85,11 @@ def digest_text(content: DigestContent, heading: DigestHeading) -> str:
     if c.new is not None and c.resolved is not None:
         parts += [f"{c.new} new", f"{c.resolved} resolved"]
     parts.append(f"{c.not_told_customers} customers not told")
-    return f"{_title(heading)}: {', '.join(parts)}"
+    return f"{digest_title(heading)}: {', '.join(parts)}"
 
 
-def _title(heading: DigestHeading) -> str:
+def digest_title(heading: DigestHeading) -> str:
+    """The title, marked `[TEST]` on a test digest."""
     return f"[TEST] {heading.title}" if heading.test else heading.title
 
 
@@ -90,7 +101,7 @@ def _head(content: DigestContent, heading: DigestHeading, zone: tzinfo) -> list[
     if heading.test:
         when += " · *test digest*: not counted as a delivery"
     blocks: list[Block] = [
-        HeaderBlock(text=clip(f"{_title(heading)}: {content.counts.lagging} lagging", 150)),
+        HeaderBlock(text=clip(f"{digest_title(heading)}: {content.counts.lagging} lagging", 150)),
         SectionBlock(text=MarkdownTextObject(text=_counts(content.counts))),
         ContextBlock(elements=[MarkdownTextObject(text=clip(when, 2000))]),
     ]
@@ -208,7 +219,7 @@ def _label(
     main.blocks.append(ContextBlock(elements=[MarkdownTextObject(text=note)]))
     messages = [main]
     for number, blocks in enumerate(pages[1:], start=2):
-        label = f"Part {number}/{total} · {_title(heading)}"
+        label = f"Part {number}/{total} · {digest_title(heading)}"
         listed = ", ".join(names[b.block_id] for b in blocks if b.block_id in names)
         text = clip(f"{label}: {listed}" if listed else label, _TEXT_CHARS)
         label_block = ContextBlock(elements=[MarkdownTextObject(text=clip(escape(label), 250))])

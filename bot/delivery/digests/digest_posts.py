@@ -16,6 +16,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.blocks.digests.continuation import show_all_value
 from bot.blocks.digests.message import DigestHeading, DigestMessage, build_digest
 from bot.blocks.digests.notices import delivery_problem, digest_scope
 from bot.blocks.kit.wire import to_wire
@@ -107,7 +108,9 @@ def retry_after(exc: SlackApiError) -> float:
 def heading_for(delivery: Delivery, show_all: bool = True) -> DigestHeading:
     """The digest's title line as its subscription describes it."""
     sub = delivery.subscription
-    button = str(sub.id) if show_all and delivery.content.more else None
+    button = None
+    if show_all and delivery.content.more and sub.id is not None:
+        button = show_all_value(sub.id, delivery.test)
     return DigestHeading(
         scope=digest_scope(sub), test=delivery.test, show_all=button, max_rows=sub.max_rows
     )

@@ -7,13 +7,14 @@ not the card, so the modal context carries no response_url.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Protocol
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.digests.message import build_digest
+from bot.blocks.digests.continuation import build_continuation, read_show_all_value
 from bot.blocks.digests.row_menu import RowChoice, decode_choice
 from bot.blocks.kit import ids
 from bot.blocks.kit.forms import ModalContext
@@ -94,12 +95,14 @@ class DigestRows:
         thread_ts = (body.get("container") or {}).get("message_ts")
         if channel is None or thread_ts is None:
             return
-        work = self._post_all(int(action["value"]), channel, str(thread_ts), client, respond)
+        subscription_id, test = read_show_all_value(str(action["value"]))
+        work = self._post_all(subscription_id, test, channel, str(thread_ts), client, respond)
         self._background.run(work, f"digest {action['value']} post all")
 
     async def _post_all(
         self,
         subscription_id: int,
+        test: bool,
         channel: str,
         thread_ts: str,
         client: AsyncWebClient,
@@ -110,8 +113,8 @@ class DigestRows:
             text = f"Digest #{subscription_id} no longer exists."
             await respond(response_type="ephemeral", replace_original=False, text=text)
             return
-        heading = heading_for(delivery, show_all=False)
-        messages = build_digest(delivery.content, heading, self._services.orders.zone)
+        heading = replace(heading_for(delivery, show_all=False), test=test)
+        messages = build_continuation(delivery.content, heading)
         try:
             await DigestPoster(client).post(channel, messages, thread_ts=thread_ts)
         except SlackApiError as exc:

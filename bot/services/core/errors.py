@@ -10,7 +10,13 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from storage.core.pool import DatabaseBusy
 from storage.orders.tables import Order
+
+# Raised by storage when the process's connection budget stays exhausted (DATABASE_POOL_SIZE);
+# the edges answer it with 503 and Retry-After, like a request admission turned away.
+__all__ = ["BUSY_MESSAGE", "DatabaseBusy"]
+BUSY_MESSAGE = "too many requests in flight, try again"
 
 _SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,}")
 

@@ -22,6 +22,7 @@ from storage.digests.tables import DigestRun, DigestSubscription, RunStatus
 from storage.feedback.tables import FeedbackTag, Sentiment
 from tests.fakes.slack_api import FakeSlack
 from tests.kit.common import FixedClock, checked_message, order_row, seed_orders
+from tests.kit.pace import VirtualTime
 from tests.kit.running_bot import bot_settings
 
 LEADS, LEAD, REP = "C0LEADS", "U0LEAD001", "U0REP0001"
@@ -32,7 +33,7 @@ MONDAY_NINE = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 async def client(fake_slack: FakeSlack) -> AsyncIterator[AsyncWebClient]:
     """The bot's own Web API client (429 retries included), pointed at the fake."""
     async with aiohttp.ClientSession() as session:
-        yield build_client(bot_settings(fake_slack), session)
+        yield build_client(bot_settings(fake_slack), session, VirtualTime().pacer())
 
 
 @pytest.fixture

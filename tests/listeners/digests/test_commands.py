@@ -230,8 +230,8 @@ async def test_digest_list_shows_next_run_last_success_and_last_error(
     )
     assert "*#1* to <#C0DIGEST> · Every day at 08:30 (Europe/Berlin)" in body
     assert "team emea · Overdue · by owner · up to 200 rows" in body
-    assert "Next: Wed 25 Nov 08:30 · Last success: never" in body
-    assert ":warning: Failing since Tue 24 Nov 10:00: `not_in_channel`" in body
+    assert "Next: Wed 25 Nov 08:30 Europe/Berlin · Last success: never" in body
+    assert ":warning: Failing since Tue 24 Nov 10:00 Europe/Berlin: `not_in_channel`" in body
     assert ":double_vertical_bar: Paused" in body
 
 

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from typing import Any
 
 from bot.blocks.kit import ids
 from bot.blocks.kit.forms import ModalContext
 from bot.bootstrap.container import Services
+from bot.delivery.digests.digest_posts import DigestSender
 from bot.jobs.digests.slot_jobs import DigestJobs
 from storage.orders.tables import EventKind
 from tests.fakes.signing import SlackRequests
+from tests.fakes.slack_api import FakeSlack
 from tests.kit.digest_modal import CHANNEL, REP, VIEWER, replies
 from tests.kit.digests import add_orders, add_subscription, overdue, posts_to, slack_client
 from tests.kit.menu import events
-from tests.kit.running_bot import RunningBot
+from tests.kit.pace import VirtualTime
+from tests.kit.running_bot import RunningBot, running_bot
 
 
 async def posted_digest(bot: RunningBot, services: Services, **subscription: Any) -> dict[str, Any]:
@@ -147,3 +151,67 @@ async def test_post_all_in_thread_lists_every_lagging_order_in_the_digests_threa
     ]  # fmt: skip
     assert len(rows) == len(set(rows)) == 40
     assert "*+35 more*" in json.dumps(digest["blocks"])
+
+
+async def post_all(bot: RunningBot, requests: SlackRequests, digest: dict[str, Any]) -> list[str]:
+    """Click the digest's "Post all in thread"; the thread's messages, as JSON."""
+    ts = "1700000000.000100"  # the digest message
+    [more] = [b for b in digest["blocks"] if b.get("block_id") == ids.DIGEST_SHOW_ALL_BLOCK]
+    await bot.send(
+        requests.block_actions(
+            ids.DIGEST_SHOW_ALL_ACTION, more["accessory"]["value"], user_id=REP,
+            channel_id=CHANNEL, message_ts=ts, block_id=ids.DIGEST_SHOW_ALL_BLOCK,
+        )
+    )  # fmt: skip
+    await bot.settle()
+    thread = [c.args for c in posts_to(bot.fake, CHANNEL) if c.args.get("thread_ts") == ts]
+    return [json.dumps(message) for message in thread]
+
+
+async def test_post_all_under_a_scheduled_digest_posts_only_rows_marked_as_its_continuation(
+    bot: RunningBot, slack_requests: SlackRequests, services: Services
+):
+    await add_orders(services, [overdue(f"SO-{n:03d}") for n in range(40)])
+    digest = await posted_digest(bot, services, max_rows=5)
+
+    thread = await post_all(bot, slack_requests, digest)
+
+    assert thread
+    for message in thread:
+        assert "TEST" not in message and "test digest" not in message
+        assert "new since the last digest" not in message and 'lagging"' not in message
+        assert "continued from the digest above" in message
+    assert json.loads(thread[0])["text"].startswith("Lagging orders, continued")
+
+
+async def test_post_all_under_a_test_digest_stays_marked_as_a_test(
+    bot: RunningBot, slack_requests: SlackRequests, services: Services
+):
+    await add_orders(services, [overdue(f"SO-{n:03d}") for n in range(40)])
+    sub = await add_subscription(services, max_rows=5)
+    delivery = await services.digests.deliveries.preview(sub.id or 0)
+    assert delivery is not None
+    await DigestSender(services.digests.deliveries, slack_client(bot.fake), UTC).send(delivery)
+    digest: dict[str, Any] = posts_to(bot.fake, CHANNEL)[0].args
+
+    thread = await post_all(bot, slack_requests, digest)
+
+    assert thread
+    assert all("[TEST] Lagging orders, continued" in message for message in thread)
+    assert all("new since the last digest" not in message for message in thread)
+
+
+async def test_post_all_of_340_rows_keeps_slacks_pace_in_the_channel(
+    bot: RunningBot, slack_requests: SlackRequests, services: Services, fake_slack: FakeSlack
+):
+    await add_orders(services, [overdue(f"SO-{n:04d}") for n in range(340)])
+    digest = await posted_digest(bot, services, max_rows=5)
+    time = VirtualTime()
+    fake_slack.pace_channels(clock=time.clock)
+
+    async with running_bot(services, fake_slack, pacer=time.pacer()) as paced_bot:
+        thread = await post_all(paced_bot, slack_requests, digest)
+
+    assert [c for c in fake_slack.calls_to("chat.postMessage") if c.refused] == []
+    rows = [b["block_id"] for m in thread for b in json.loads(m)["blocks"] if "block_id" in b]
+    assert len([r for r in rows if r.startswith(ids.DIGEST_ROW_BLOCK)]) == 340

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.bootstrap.container import Services
+from bot.bootstrap.container import Services, build_services
+from tests.conftest import Database
 from tests.fakes.signing import SlackRequests
 from tests.fakes.slack_api import FakeSlack
 from tests.kit.common import checked_message, configure_roles_and_teams, order_row, seed_orders
@@ -94,3 +97,32 @@ async def test_help_lists_the_text_forms(bot: RunningBot, slack_requests: SlackR
 
     for usage in ("/backlog eta ORDER_ID YYYY-MM-DD", "/backlog contact ORDER_ID", "/backlog note"):
         assert usage in answer
+
+
+async def test_note_text_forms_typed_at_once_in_three_processes_all_land(
+    bot: RunningBot, slack_requests: SlackRequests, fake_slack: FakeSlack, database: Database
+):
+    reps = ["U0REP0011", "U0REP0012", "U0REP0013"]
+    others = [
+        build_services(database.url, clock=bot.services.clock, schema=database.schema)
+        for _ in reps[1:]
+    ]
+    async with AsyncExitStack() as stack:
+        bots = [bot] + [await stack.enter_async_context(running_bot(s, fake_slack)) for s in others]
+
+        responses = await asyncio.gather(
+            *(
+                each.send(slack_requests.slash_command(f"note SO-1001 from {rep}", user_id=rep))
+                for each, rep in zip(bots, reps, strict=True)
+            )
+        )
+        for each in bots:
+            await each.settle()
+    for services in others:
+        await services.close()
+
+    assert [r.status_code for r in responses] == [200, 200, 200]
+    assert [checked_message(r.json())["text"] for r in responses] == ["Note added to SO-1001."] * 3
+    _, events = await bot.services.orders.history("SO-1001")
+    notes = sorted(str(e.note) for e in events if e.kind == "note_added")
+    assert notes == [f"from {rep}" for rep in reps]

@@ -126,25 +126,45 @@ class UnitOfWork:
     async def run(
         self, ctx: Context, expected_version: int | None, find: Finder, plan: Planner
     ) -> ActionResult:
-        """Apply the plan unless the order moved on since `expected_version` (None: no check)."""
+        """Apply the plan unless the order moved on since `expected_version` (None: no check;
+        the change then applies to the order as it is when it is written)."""
         async with self._sessions() as session, session.begin():
             order = await find(session)
             planned = await plan(session, order, ctx)
             if expected_version is not None and expected_version != order.version:
                 return await _conflict(session, order, planned)
-            if planned.already:
-                if planned.already_error is not None:
-                    raise planned.already_error
-                return _duplicate(order, planned)
+            result = await _apply(session, order, planned, ctx)
+            if result is not None:
+                return result
+            # Another writer committed between our read and our write: judge afresh.
             assert order.id is not None
-            touched = {"last_activity_at": ctx.now, "updated_at": ctx.now}
-            if not await queries.update_order_if_version(
-                session, order.id, order.version, planned.values | touched
-            ):
-                # Another writer committed between our read and our write: judge afresh.
-                fresh = await queries.order_by_id(session, order.id)
-                return await _conflict(session, fresh, await plan(session, fresh, ctx))
-            return await _write(session, order, planned)
+            fresh = await queries.order_by_id(session, order.id, lock=True)
+            replanned = await plan(session, fresh, ctx)
+            if expected_version is not None:
+                return await _conflict(session, fresh, replanned)
+            # Nobody saw a version (a typed note, contact or ETA): losing the race is no
+            # conflict. The row is locked now (SQLite: the failed UPDATE took the write lock),
+            # so this second write lands on the latest order.
+            landed = await _apply(session, fresh, replanned, ctx)
+            assert landed is not None, "the locked order changed under its lock"
+            return landed
+
+
+async def _apply(
+    session: AsyncSession, order: Order, planned: Plan, ctx: Context
+) -> ActionResult | None:
+    """Write the plan if the order is still at the version it was planned on; None if not."""
+    if planned.already:
+        if planned.already_error is not None:
+            raise planned.already_error
+        return _duplicate(order, planned)
+    assert order.id is not None
+    touched = {"last_activity_at": ctx.now, "updated_at": ctx.now}
+    if not await queries.update_order_if_version(
+        session, order.id, order.version, planned.values | touched
+    ):
+        return None
+    return await _write(session, order, planned)
 
 
 async def _conflict(session: AsyncSession, order: Order, planned: Plan) -> ActionResult:
