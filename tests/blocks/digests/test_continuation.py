@@ -8,7 +8,7 @@ from bot.blocks.digests.continuation import (
     show_all_value,
 )
 from bot.blocks.digests.message import DigestHeading
-from tests.blocks.digests.test_message import content_of, digest_order, row_ids, sent, text_of
+from tests.kit.digest_blocks import content_of, digest_order, row_ids, sent, text_of
 
 
 def test_continuation_of_2000_rows_lists_every_row_once_without_the_header():

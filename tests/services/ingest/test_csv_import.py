@@ -7,16 +7,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
-from sqlmodel import col
 
 from bot.bootstrap.container import Services
 from bot.services.ingest.csv_import.file_kind import SourceProblem
 from bot.services.ingest.csv_import.rows import ImportOptions, MappingProblem, RowProblem
 from bot.services.ingest.csv_import.service import ImportSinks, ImportSummary
 from bot.services.ingest.order_writer import OrderChange
-from storage.orders.tables import Order, OrderEvent, OrderStatus
+from storage.orders.tables import OrderStatus
 from tests.kit.common import FixedClock, order_row, write_csv
+from tests.kit.imports import load_events, load_orders
 
 
 async def run_import(
@@ -27,17 +26,6 @@ async def run_import(
     sinks = ImportSinks(problem=problems.append, change=changes.append)
     summary = await services.importer.import_csv(path, ImportOptions(**options), sinks)  # type: ignore[arg-type]
     return summary, problems, changes
-
-
-async def load_orders(services: Services) -> dict[str, Order]:
-    async with services.sessions() as session:
-        return {o.external_id: o for o in (await session.execute(select(Order))).scalars()}
-
-
-async def load_events(services: Services) -> list[OrderEvent]:
-    async with services.sessions() as session:
-        result = await session.execute(select(OrderEvent).order_by(col(OrderEvent.id)))
-        return list(result.scalars())
 
 
 async def test_import_creates_orders_with_every_canonical_field(services: Services, tmp_path: Path):

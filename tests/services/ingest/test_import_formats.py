@@ -17,7 +17,7 @@ from bot.services.ingest.csv_import.service import ImportSinks, ImportSummary, R
 from bot.services.ingest.csv_import.sources import open_source
 from tests.kit.common import CANONICAL_HEADER, order_row, write_csv
 from tests.kit.files import write_text, write_xlsx
-from tests.services.ingest.test_csv_import import load_events, load_orders
+from tests.kit.imports import load_events, load_orders
 
 ROW = ["SO-1", "Côte d'Ivoire", "2026-11-01", "2026-11-20"]
 
