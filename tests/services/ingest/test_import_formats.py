@@ -283,3 +283,36 @@ def test_open_source_damaged_workbook_is_one_clear_problem(tmp_path: Path):
     assert "a.xlsx: cannot read the workbook" in str(at_open.value)
     assert "b.xlsx: row " in str(midway.value)
     assert "cannot read the workbook" in str(midway.value)
+
+
+async def test_import_decimal_comma_reads_numbers_of_comma_decimal_locales(
+    services: Services, tmp_path: Path
+):
+    header = [*CANONICAL_HEADER, "quantity", "value"]
+    rows = [
+        header,
+        [*ROW, "1,250", "1.200,50"],
+        ["SO-2", "B", "2026-11-01", "2026-11-20", "3", "9,9"],
+    ]
+    path = write_text(tmp_path / "export.csv", rows, delimiter=";")
+
+    summary, problems, _ = await run_import(services, path, decimal_comma=True)
+
+    assert (summary.created, problems) == (2, [])
+    orders = await load_orders(services)
+    assert (orders["SO-1"].quantity, orders["SO-1"].value) == (Decimal("1.250"), Decimal("1200.50"))
+    assert orders["SO-2"].value == Decimal("9.90")
+
+
+async def test_import_without_decimal_comma_rejects_comma_decimals_with_a_hint(
+    services: Services, tmp_path: Path
+):
+    rows = [[*CANONICAL_HEADER, "value"], [*ROW, "9,9"]]
+    path = write_text(tmp_path / "export.csv", rows, delimiter=";")
+
+    summary, problems, _ = await run_import(services, path)
+
+    assert summary.rejected == 1
+    assert [p.reason for p in problems] == [
+        "not a number: '9,9' (if commas are decimal separators in this file, pass --decimal-comma)"
+    ]
