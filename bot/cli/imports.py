@@ -91,6 +91,11 @@ def _delimiter(_: click.Context, __: click.Parameter, value: str | None) -> str 
     help=", ; | or tab (default: detected from the header row); text files only.",
 )
 @click.option("--sheet", metavar="NAME", help="The workbook's sheet to read (default: the first).")
+@click.option(
+    "--decimal-comma",
+    is_flag=True,
+    help="Numbers use a decimal comma (1.200,50 and 12,5), as exports of many locales do.",
+)
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--strict", is_flag=True, help="Write nothing if any row is rejected.")
 @click.option(
@@ -107,6 +112,7 @@ def import_command(
     encoding: str,
     delimiter: str | None,
     sheet: str | None,
+    decimal_comma: bool,
     dry_run: bool,
     strict: bool,
     report: Path | None,
@@ -127,6 +133,7 @@ def import_command(
         encoding=encoding,
         delimiter=delimiter,
         sheet=sheet,
+        decimal_comma=decimal_comma,
         dry_run=dry_run,
         strict=strict,
     )

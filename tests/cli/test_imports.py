@@ -134,6 +134,7 @@ async def test_import_help_lists_utf16_and_the_new_options(tmp_path: Path):
     assert result.code == 0
     assert "utf-16" in result.stdout
     assert "--delimiter CHAR" in result.stdout and "--sheet NAME" in result.stdout
+    assert "--decimal-comma" in result.stdout
 
 
 @pytest.mark.parametrize(

@@ -44,6 +44,7 @@ class ValueFormat:
     date_order: DateOrder = DateOrder.MDY
     timezone: tzinfo = UTC
     status_map: Mapping[str, OrderStatus] = field(default_factory=dict)  # source value -> status
+    decimal_comma: bool = False  # 1.200,50 and 12,5 (exports of comma-decimal locales)
 
 
 @dataclass(frozen=True)
@@ -150,17 +151,19 @@ def kind_of(value: Any) -> str:
 
 
 def _parsers(fmt: ValueFormat) -> dict[str, _Parser]:
-    order, zone = fmt.date_order, fmt.timezone
+    order, zone, comma = fmt.date_order, fmt.timezone, fmt.decimal_comma
     extra = {status_key(k): v for k, v in fmt.status_map.items()}
     parsers: dict[str, _Parser] = {
         "ordered_at": lambda raw: parse_datetime(raw, order, zone),
         "updated_at": lambda raw: parse_datetime(raw, order, zone),
         "promised_date": lambda raw: parse_date(raw, order),
         "eta": lambda raw: parse_date(raw, order),
-        "quantity": lambda raw: parse_decimal(raw, below=_QUANTITY_BELOW).quantize(
-            Decimal("0.001")
+        "quantity": lambda raw: parse_decimal(
+            raw, below=_QUANTITY_BELOW, decimal_comma=comma
+        ).quantize(Decimal("0.001")),
+        "value": lambda raw: parse_decimal(raw, below=_VALUE_BELOW, decimal_comma=comma).quantize(
+            Decimal("0.01")
         ),
-        "value": lambda raw: parse_decimal(raw, below=_VALUE_BELOW).quantize(Decimal("0.01")),
         "currency": parse_currency,
         "customer_email": parse_email,
         "owner": parse_owner,

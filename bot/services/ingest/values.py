@@ -150,17 +150,27 @@ def _offset(text: str | None) -> tzinfo | None:
 
 
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+_THOUSANDS_DOTS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
 
 
 def parse_decimal(
-    text: str, *, minimum: Decimal | None = Decimal(0), below: Decimal | None = None
+    text: str,
+    *,
+    minimum: Decimal | None = Decimal(0),
+    below: Decimal | None = None,
+    decimal_comma: bool = False,
 ) -> Decimal:
-    """A number such as 1200, 1,200.50 or $1,200.50 (thousands commas and a currency sign).
+    """A number such as 1200, 1,200.50 or $1,200.50 (thousands commas and a currency sign);
+    with `decimal_comma`, 1.200,50 or 12,5 (the comma is the decimal separator).
 
     `below` is an exclusive bound on the size (the database column's range).
     """
     cleaned = text.strip().lstrip("$€£¥").strip()
-    if _THOUSANDS.match(cleaned):
+    if decimal_comma:
+        if _THOUSANDS_DOTS.match(cleaned):
+            cleaned = cleaned.replace(".", "")
+        cleaned = cleaned.replace(",", ".", 1) if "." not in cleaned else cleaned
+    elif _THOUSANDS.match(cleaned):
         cleaned = cleaned.replace(",", "")
     try:
         number = Decimal(cleaned)

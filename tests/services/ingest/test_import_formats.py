@@ -255,3 +255,64 @@ def test_open_source_unknown_encoding_is_a_clear_problem(tmp_path: Path):
     assert str(caught.value) == (
         "unknown encoding 'bogus' (auto, utf-8, utf-16, latin-1, cp1252, ...)"
     )
+
+
+def _damaged_copy(book: Path, target: Path, member: str, keep: int) -> Path:
+    """`book` with `member` cut after `keep` bytes, as a broken download leaves it."""
+    with zipfile.ZipFile(book) as source, zipfile.ZipFile(target, "w") as copy:
+        for item in source.infolist():
+            data = source.read(item)
+            copy.writestr(item, data[:keep] if item.filename == member else data)
+    return target
+
+
+def test_open_source_damaged_workbook_is_one_clear_problem(tmp_path: Path):
+    rows = [
+        CANONICAL_HEADER,
+        *([f"SO-{n}", "Acme", "2026-11-01", "2026-11-20"] for n in range(300)),
+    ]
+    book = write_xlsx(tmp_path / "good.xlsx", {"Orders": rows})
+    broken_book = _damaged_copy(book, tmp_path / "a.xlsx", "xl/workbook.xml", 50)
+    broken_sheet = _damaged_copy(book, tmp_path / "b.xlsx", "xl/worksheets/sheet1.xml", 6000)
+
+    with pytest.raises(SourceProblem) as at_open, open_source(broken_book):
+        pass
+    with pytest.raises(SourceProblem) as midway, open_source(broken_sheet) as source:
+        list(source.records)
+
+    assert "a.xlsx: cannot read the workbook" in str(at_open.value)
+    assert "b.xlsx: row " in str(midway.value)
+    assert "cannot read the workbook" in str(midway.value)
+
+
+async def test_import_decimal_comma_reads_numbers_of_comma_decimal_locales(
+    services: Services, tmp_path: Path
+):
+    header = [*CANONICAL_HEADER, "quantity", "value"]
+    rows = [
+        header,
+        [*ROW, "1,250", "1.200,50"],
+        ["SO-2", "B", "2026-11-01", "2026-11-20", "3", "9,9"],
+    ]
+    path = write_text(tmp_path / "export.csv", rows, delimiter=";")
+
+    summary, problems, _ = await run_import(services, path, decimal_comma=True)
+
+    assert (summary.created, problems) == (2, [])
+    orders = await load_orders(services)
+    assert (orders["SO-1"].quantity, orders["SO-1"].value) == (Decimal("1.250"), Decimal("1200.50"))
+    assert orders["SO-2"].value == Decimal("9.90")
+
+
+async def test_import_without_decimal_comma_rejects_comma_decimals_with_a_hint(
+    services: Services, tmp_path: Path
+):
+    rows = [[*CANONICAL_HEADER, "value"], [*ROW, "9,9"]]
+    path = write_text(tmp_path / "export.csv", rows, delimiter=";")
+
+    summary, problems, _ = await run_import(services, path)
+
+    assert summary.rejected == 1
+    assert [p.reason for p in problems] == [
+        "not a number: '9,9' (if commas are decimal separators in this file, pass --decimal-comma)"
+    ]

@@ -82,6 +82,14 @@ def test_parse_decimal_accepts_thousands_and_currency_signs(text: str, expected:
     assert parse_decimal(text) == Decimal(expected)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("12,5", "12.5"), ("1.200,50", "1200.50"), ("€ 1.200", "1200"), ("1,200", "1.2"), ("7", "7")],
+)
+def test_parse_decimal_with_a_decimal_comma_reads_european_numbers(text: str, expected: str):
+    assert parse_decimal(text, decimal_comma=True) == Decimal(expected)
+
+
 @pytest.mark.parametrize(("text", "message"), [("abc", "not a number"), ("-1", "at least 0")])
 def test_parse_decimal_rejects_garbage_and_negatives(text: str, message: str):
     with pytest.raises(ValueProblem, match=message):

@@ -41,13 +41,14 @@ class ImportOptions:
     encoding: str = "auto"
     delimiter: str | None = None  # None: sniffed from the header row
     sheet: str | None = None  # a workbook's sheet; None: the first
+    decimal_comma: bool = False  # numbers such as 1.200,50 and 12,5
     dry_run: bool = False
     strict: bool = False
     chunk_size: int = 1000
 
     @property
     def value_format(self) -> ValueFormat:
-        return ValueFormat(self.date_order, self.timezone, self.status_map)
+        return ValueFormat(self.date_order, self.timezone, self.status_map, self.decimal_comma)
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ class RowReader:
             try:
                 values[name] = self._parsers.parse(name, raw)
             except ValueProblem as exc:
-                problems.append(RowProblem(line, _label(column, name), str(exc)))
+                problems.append(RowProblem(line, _label(column, name), _hinted(exc, raw)))
         order_id = values.pop("order_id", None)
         if problems:
             return [RowProblem(p.line, p.column, p.reason, order_id) for p in problems]
@@ -135,6 +136,13 @@ def _require(columns: Mapping[str, Any], options: ImportOptions, header: list[st
             f"missing required column(s) {', '.join(missing)}: add {hints}; "
             f"the columns are: {', '.join(header)}"
         )
+
+
+def _hinted(problem: ValueProblem, raw: str) -> str:
+    reason = str(problem)
+    if reason.startswith("not a number") and "," in raw:
+        reason += " (if commas are decimal separators in this file, pass --decimal-comma)"
+    return reason
 
 
 def _key(column: str) -> str:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from bot.services.ingest.csv_import.csv_source import SourceRecords, open_csv
 from bot.services.ingest.csv_import.file_kind import BadSourceOption, FileKind, file_kind
-from bot.services.ingest.csv_import.xlsx_source import open_xlsx
 
 
 @contextmanager
@@ -17,6 +16,10 @@ def open_source(
 ) -> Iterator[SourceRecords]:
     """The file's header and records, whatever its kind (told by its content, not its name)."""
     if file_kind(path) is FileKind.XLSX:
+        # openpyxl costs about 13 MB and half a second to import: only workbooks pay for it,
+        # not every CSV import nor every `backlog-bot run` process.
+        from bot.services.ingest.csv_import.xlsx_source import open_xlsx
+
         with open_xlsx(path, sheet) as source:
             yield source
         return

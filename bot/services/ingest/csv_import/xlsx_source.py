@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -18,7 +19,7 @@ from bot.services.ingest.csv_import.csv_source import SourceRecords
 from bot.services.ingest.csv_import.file_kind import BadSourceOption, SourceProblem
 
 # What openpyxl raises on a workbook whose XML or zip members are broken.
-_BROKEN = (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError)
+_BROKEN = (InvalidFileException, zipfile.BadZipFile, ParseError, KeyError, ValueError, OSError)
 
 
 @contextmanager
@@ -30,18 +31,26 @@ def open_xlsx(path: Path, sheet: str | None = None) -> Iterator[SourceRecords]:
     except _BROKEN as exc:
         raise SourceProblem(f"{path}: cannot read the workbook ({exc})") from exc
     try:
-        yield _records_of(book, path, sheet)
+        try:
+            source = _records_of(book, path, sheet)
+        except SourceProblem:  # a ValueError too, but already says what is wrong
+            raise
+        except _BROKEN as exc:
+            raise SourceProblem(f"{path}: cannot read the workbook ({exc})") from exc
+        yield source
     finally:
         book.close()
 
 
 def _records_of(book: Workbook, path: Path, sheet: str | None) -> SourceRecords:
-    names = book.sheetnames
+    names = [worksheet.title for worksheet in book.worksheets]  # not chart sheets
+    if not names:
+        raise SourceProblem(f"{path}: the workbook has no worksheet")
     if sheet is not None and sheet not in names:
         raise BadSourceOption(
             f"{path}: no sheet {sheet!r} (--sheet); the sheets are: {', '.join(names)}"
         )
-    worksheet = book[sheet or names[0]]
+    worksheet = book.worksheets[names.index(sheet) if sheet is not None else 0]
     rows = worksheet.iter_rows(values_only=True)
     try:
         header = [cell_text(value) for value in next(rows)]
@@ -51,7 +60,8 @@ def _records_of(book: Workbook, path: Path, sheet: str | None) -> SourceRecords:
         raise SourceProblem(f"{path}: the first row is blank (expected a header row)")
     size = path.stat().st_size
     progress = _Progress(size, worksheet.max_row)
-    return SourceRecords(header, _records(rows, progress), size, progress.position)
+    records = _records(rows, progress, path)
+    return SourceRecords(header, records, size, progress.position)
 
 
 class _Progress:
@@ -69,13 +79,17 @@ class _Progress:
 
 
 def _records(
-    rows: Iterator[tuple[Any, ...]], progress: _Progress
+    rows: Iterator[tuple[Any, ...]], progress: _Progress, path: Path
 ) -> Iterator[tuple[int, list[str]]]:
-    for line, values in enumerate(rows, start=2):
-        progress.row = line
-        cells = [cell_text(value) for value in values]
-        if any(cells):
-            yield line, cells
+    line = 1
+    try:
+        for line, values in enumerate(rows, start=2):
+            progress.row = line
+            cells = [cell_text(value) for value in values]
+            if any(cells):
+                yield line, cells
+    except _BROKEN as exc:  # the sheet's XML is streamed: damage shows up mid-way
+        raise SourceProblem(f"{path}: row {line + 1}: cannot read the workbook ({exc})") from exc
 
 
 def cell_text(value: Any) -> str:
