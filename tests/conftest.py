@@ -7,6 +7,7 @@ import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,8 +79,10 @@ def pytest_report_header() -> list[str]:
 
 
 def _run(coroutine: Coroutine[Any, Any, None]) -> None:
-    # Sync session fixtures run while the test loop is idle, so a private loop is fine here.
-    asyncio.run(coroutine)
+    # A sync session fixture may be first requested from inside an async fixture, while the
+    # test loop runs in this thread: its private loop runs in a thread of its own.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture(scope="session")

@@ -7,14 +7,18 @@ import logging
 import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 
+import aiohttp
 import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bootstrap.from_settings import services_from
 from bot.bootstrap.slack_app import build_app, slack_session
+from bot.cli.slack_check import StartupProblem, check_slack
 from bot.http.app import build_web
 from bot.jobs import JobTiming, schedule_jobs
 from bot.jobs.core.running import RunningJobs
@@ -22,6 +26,7 @@ from bot.listeners.core.background import Background
 from bot.services.container import Services
 from bot.settings import Settings
 
+__all__ = ["StartupProblem", "serve"]
 log = logging.getLogger(__name__)
 GRACEFUL_SHUTDOWN_SECONDS = 10
 # Idle keep-alive connections stay open longer than a load balancer keeps its own (AWS ALB and
@@ -34,6 +39,11 @@ async def serve(settings: Settings, host: str, port: int) -> None:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # The bot logs each migration with its step number (storage.core.migrate); Alembic's own
+    # lines name revision ids, which were not given in upgrade order.
+    logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
+    async with slack_session(settings) as session:
+        await _check_tokens(settings, session)
     services = services_from(settings)
     await services.migrate()
     scheduler = AsyncIOScheduler(timezone=settings.timezone)
@@ -60,6 +70,24 @@ async def serve(settings: Settings, host: str, port: int) -> None:
         scheduler.shutdown(wait=False)
         await services.close()
     log.info("stopped")
+
+
+async def _check_tokens(settings: Settings, session: aiohttp.ClientSession) -> None:
+    """auth.test with each token before serving: a wrong one stops the start, not a command."""
+    # No retry handlers: one clear answer, not a retry logged before it.
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    client = AsyncWebClient(
+        token=token, base_url=settings.slack_api_url, session=session, retry_handlers=[]
+    )
+    await check_slack(client.auth_test, "SLACK_BOT_TOKEN", settings.slack_api_url)
+    if settings.slack_app_token is not None and settings.socket_mode:
+        # An app-level token opens Socket Mode connections and little else: try exactly that.
+        app_token = settings.slack_app_token.get_secret_value()
+        await check_slack(
+            partial(client.apps_connections_open, app_token=app_token),
+            "SLACK_APP_TOKEN",
+            settings.slack_api_url,
+        )
 
 
 async def _finish_work(
