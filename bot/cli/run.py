@@ -19,7 +19,8 @@ EXIT_USAGE = 2
 @click.option("--port", default=3000, show_default=True, type=int, help="HTTP port.")
 def run_command(host: str, port: int) -> None:
     """Migrate the database, start the scheduler and serve Slack (HTTP or Socket Mode)."""
-    from bot.cli.serve import StartupProblem, serve  # the serving stack loads only when needed
+    from bot.cli.serve import serve  # the serving stack loads only when it is needed
+    from bot.cli.slack_check import StartupProblem
 
     settings = read_settings()
     missing = settings.missing_for_run()

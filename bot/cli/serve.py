@@ -18,7 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bootstrap.from_settings import services_from
 from bot.bootstrap.slack_app import build_app, slack_session
-from bot.cli.slack_check import StartupProblem, check_slack
+from bot.cli.slack_check import check_slack
 from bot.http.app import build_web
 from bot.jobs import JobTiming, schedule_jobs
 from bot.jobs.core.running import RunningJobs
@@ -26,7 +26,6 @@ from bot.listeners.core.background import Background
 from bot.services.container import Services
 from bot.settings import Settings
 
-__all__ = ["StartupProblem", "serve"]
 log = logging.getLogger(__name__)
 GRACEFUL_SHUTDOWN_SECONDS = 10
 # Idle keep-alive connections stay open longer than a load balancer keeps its own (AWS ALB and
@@ -79,7 +78,8 @@ async def _check_tokens(settings: Settings, session: aiohttp.ClientSession) -> N
     client = AsyncWebClient(
         token=token, base_url=settings.slack_api_url, session=session, retry_handlers=[]
     )
-    await check_slack(client.auth_test, "SLACK_BOT_TOKEN", settings.slack_api_url)
+    auth = await check_slack(client.auth_test, "SLACK_BOT_TOKEN", settings.slack_api_url)
+    log.info("Slack knows the token: bot %s in workspace %s", auth.get("user"), auth.get("team"))
     if settings.slack_app_token is not None and settings.socket_mode:
         # An app-level token opens Socket Mode connections and little else: try exactly that.
         app_token = settings.slack_app_token.get_secret_value()

@@ -27,11 +27,11 @@ class StartupProblem(Exception):
     """The bot cannot start; the message says what is wrong and what to do."""
 
 
-async def check_slack(call: Callable[[], Awaitable[Any]], name: str, api_url: str) -> None:
+async def check_slack(call: Callable[[], Awaitable[Any]], name: str, api_url: str) -> Any:
     """Make `call` (auth.test, or apps.connections.open for an app token) with the token named
-    `name`: StartupProblem unless Slack knows the token."""
+    `name`: its answer, or StartupProblem unless Slack knows the token."""
     try:
-        await call()
+        return await call()
     except SlackApiError as exc:
         error = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
         if error in _REFUSED:

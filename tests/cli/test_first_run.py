@@ -53,8 +53,12 @@ async def test_run_from_the_shipped_env_example_serves_http(
     assert result.code == 0, result.stderr
     assert result.stderr.splitlines()[0] == "database: sqlite ./backlog.db"
     assert "Traceback" not in result.stderr
-    assert fake_slack.calls_to("auth.test")
+    assert "Slack knows the token: bot backlog-bot in workspace Backlog Test" in result.stderr
     assert not fake_slack.calls_to("apps.connections.open")  # empty SLACK_APP_TOKEN: HTTP
+    steps = [line.split(": ", 1)[1] for line in result.stderr.splitlines() if "migrated to" in line]
+    assert len(steps) == 10
+    assert steps == sorted(steps)
+    assert steps[0].startswith("migrated to step 01 of 10 (revision 0001)")
 
 
 async def test_run_with_the_example_token_unchanged_says_which_setting(tmp_path: Path):
