@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 
 import click
@@ -17,10 +18,12 @@ def db_command() -> None:
 
 @db_command.command("upgrade")
 def db_upgrade() -> None:
-    """Apply every pending migration."""
+    """Apply every pending migration (each step is named on stderr)."""
     from bot.bootstrap.from_settings import services_from
 
     settings = load_settings()
+    logging.basicConfig(format="%(message)s")
+    logging.getLogger("storage.migrate").setLevel(logging.INFO)
 
     async def upgrade() -> None:
         services = services_from(settings)

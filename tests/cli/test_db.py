@@ -52,6 +52,22 @@ async def test_db_current_on_an_up_to_date_database_says_so(
     ]
 
 
+async def test_db_upgrade_names_each_step_it_applies_in_order(tmp_path: Path):
+    database = sqlite_database(tmp_path)
+    services = build_services(database.url)
+    await upgrade(services.engine, "0008")
+    await services.close()
+
+    result = await run_cli("db", "upgrade", env=child_env(database), cwd=tmp_path)
+
+    assert (result.code, result.stdout) == (0, "database is up to date\n")
+    assert [line[:41] for line in result.stderr.splitlines()[1:]] == [
+        "migrated to step 08 of 10 (revision 0005)",
+        "migrated to step 09 of 10 (revision 0010)",
+        "migrated to step 10 of 10 (revision 0009)",
+    ]
+
+
 async def test_db_current_lists_pending_migrations_in_order(tmp_path: Path):
     database = sqlite_database(tmp_path)
     services = build_services(database.url)
