@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
 
 from storage.core.engine import UnsupportedDatabase, create_engine, normalise_url
 
@@ -149,4 +149,7 @@ def explain(exc: BaseException, url: URL | None = None) -> str | None:
         return f"cannot use {where}: {cause}"
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return f"lost the connection to {where}: {cause}"
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database's own trouble (locked, disk full, shut down), not a bug in a query.
+        return f"{where} failed: {cause}"
     return None

@@ -146,6 +146,10 @@ BAD_DATABASES = {
         "backlog-bot: cannot open SQLite database {tmp}/no/such/folder/backlog.db:"
         " folder {tmp}/no/such/folder does not exist; create it",
     ),
+    "not a database": (
+        "sqlite:///{tmp}/orders.csv",
+        "backlog-bot: {tmp}/orders.csv is not a SQLite database; check DATABASE_URL",
+    ),
     "malformed": (
         "not a url",
         "backlog-bot: DATABASE_URL is not a database URL; use sqlite:///path/to/backlog.db"
