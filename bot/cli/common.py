@@ -7,6 +7,7 @@ import asyncio
 import sys
 import tempfile
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from pydantic import ValidationError
@@ -43,18 +44,22 @@ def open_database(settings: Settings) -> Settings:
 
     try:
         url = parse_url(settings.database_url)
-        name = describe(url, settings.database_schema)
+    except DatabaseProblem as exc:
+        fail(str(exc))
+    name = describe(url, settings.database_schema)
+    try:
+        asyncio.run(probe(url, settings.database_schema))  # creates no file
         if _dry_run():
             settings, note = asyncio.run(_dry_run_database(settings))
             name += note
-        click.echo(f"database: {name}", err=True)
-        asyncio.run(probe(parse_url(settings.database_url), settings.database_schema))
     except DatabaseProblem as exc:
+        click.echo(f"database: {name}", err=True)
         fail(str(exc))
+    click.echo(f"database: {name}", err=True)
     return settings
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """One line on stderr, exit 1."""
     click.echo(f"backlog-bot: {message}", err=True)
     sys.exit(EXIT_FAILED)

@@ -87,7 +87,6 @@ def db_backup(file: Path) -> None:
             ' pg_dump --format=custom --file=backlog.dump "$DATABASE_URL"'
             " (README, section 'Backups')"
         )
-        return
     if not source.exists():
         fail(f"no database at {source} yet: nothing to back up")
     if file.exists():
