@@ -1,19 +1,35 @@
 # Two commands matter: `make run` starts the bot, `make test` runs every check.
-# Each creates .venv and installs the pinned dependencies (requirements.lock) on first use.
+# Each creates .venv and installs the pinned dependencies (requirements.lock) on first use:
+# `make run` only what the bot needs, `make test` (and lint, format, bench) the dev tools too.
+# `make install` is the production path: the runtime dependencies, no dev tools, no editable
+# checkout (VENV=/opt/backlog-bot make install to put it elsewhere).
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+RUN_STAMP := $(VENV)/.installed-run-stamp
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock
 
-.PHONY: run test lint format bench clean
+.PHONY: run install test lint format bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
-	touch $(STAMP)
+	$(PIP) -e '.[dev]'
+	touch $(STAMP) $(RUN_STAMP)
 
-run: $(STAMP)
+$(RUN_STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) -e .
+	touch $(RUN_STAMP)
+
+# A checkout already set up for development (make test) runs from that install as it is.
+run: $(if $(wildcard $(STAMP)),$(STAMP),$(RUN_STAMP))
 	$(BIN)/backlog-bot run $(ARGS)
+
+install:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) .
+	@echo "installed: $(BIN)/backlog-bot (runtime dependencies only)"
 
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -2,4 +2,4 @@
 
 from bot.cli.main import main
 
-main()
+main(prog_name="backlog-bot")

@@ -28,7 +28,10 @@ SlackIds = Annotated[frozenset[str], NoDecode]
 class Settings(BaseSettings):
     """Every knob of the bot; Slack's own variable names stay unprefixed."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    # An empty value (`SLACK_APP_TOKEN=` as .env.example ships it) means unset, for every setting.
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", populate_by_name=True, env_ignore_empty=True
+    )
 
     slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
@@ -253,16 +256,36 @@ class Settings(BaseSettings):
 
     @property
     def socket_mode(self) -> bool:
-        return self.slack_app_token is not None
+        return _given(self.slack_app_token)
 
     def missing_for_run(self) -> list[str]:
         """Names of the environment variables `backlog-bot run` cannot start without."""
         required = {"SLACK_BOT_TOKEN": self.slack_bot_token}
         if not self.socket_mode:
             required["SLACK_SIGNING_SECRET"] = self.slack_signing_secret
-        return [
-            name for name, value in required.items() if not value or not value.get_secret_value()
-        ]
+        return [name for name, value in required.items() if not _given(value)]
+
+    def placeholders_for_run(self) -> list[str]:
+        """Tokens still holding .env.example's sample values, or not shaped like their kind."""
+        given = {
+            "SLACK_BOT_TOKEN": (self.slack_bot_token, "xoxb-"),
+            "SLACK_SIGNING_SECRET": (self.slack_signing_secret, ""),
+            "SLACK_APP_TOKEN": (self.slack_app_token, "xapp-"),
+        }
+        problems = []
+        for name, (value, prefix) in given.items():
+            text = value.get_secret_value().strip() if value else ""
+            if text and (text in EXAMPLE_VALUES or not text.startswith(prefix)):
+                problems.append(name)
+        return problems
+
+
+# The sample values .env.example ships: a bot started with them would fail on the first request.
+EXAMPLE_VALUES = frozenset({"xoxb-your-bot-token", "your-signing-secret", "xapp-your-app-token"})
+
+
+def _given(value: SecretStr | None) -> bool:
+    return value is not None and bool(value.get_secret_value().strip())
 
 
 def parse_team_channels(text: str) -> dict[str, str]:

@@ -256,3 +256,39 @@ async def test_services_count_business_days_without_the_configured_holidays(
 
     assert ages == [4, 5]
     await services.close()
+
+
+def test_settings_empty_values_mean_unset(monkeypatch: pytest.MonkeyPatch):
+    settings = settings_from(
+        monkeypatch,
+        SLACK_BOT_TOKEN="xoxb-1",
+        SLACK_SIGNING_SECRET="s",
+        SLACK_APP_TOKEN="",
+        DATABASE_URL="",
+        BACKLOG_TIMEZONE="",
+        BACKLOG_API_TOKEN="",
+        UPSTREAM_URL="",
+        ALERT_INTERVAL_SECONDS="",
+    )
+
+    assert settings.socket_mode is False
+    assert settings.slack_app_token is None and settings.backlog_api_token is None
+    assert settings.database_url == "sqlite+aiosqlite:///./backlog.db"
+    assert (settings.backlog_timezone, settings.alert_interval_seconds) == ("UTC", 60)
+    assert settings.upstream_url is None
+    assert settings.missing_for_run() == []
+
+
+def test_settings_name_tokens_still_holding_the_example_values(monkeypatch: pytest.MonkeyPatch):
+    settings = settings_from(
+        monkeypatch,
+        SLACK_BOT_TOKEN="xoxb-your-bot-token",
+        SLACK_SIGNING_SECRET="your-signing-secret",
+        SLACK_APP_TOKEN="xoxb-pasted-in-the-wrong-place",
+    )
+
+    assert settings.placeholders_for_run() == [
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "SLACK_APP_TOKEN",
+    ]

@@ -10,10 +10,13 @@ import logging
 import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 
+import aiohttp
 import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
 from starlette.applications import Starlette
 
 from bot.bootstrap.container import Services
@@ -21,6 +24,7 @@ from bot.bootstrap.from_settings import services_from
 from bot.bootstrap.jobs import JobTiming, schedule_jobs
 from bot.bootstrap.slack_app import build_app, slack_session
 from bot.cli.logs import configure_logging
+from bot.cli.slack_check import check_slack
 from bot.http.access import AccessRecorder
 from bot.http.app import build_web
 from bot.http.socket_mode import ObservedSocketModeHandler
@@ -38,6 +42,11 @@ KEEP_ALIVE_SECONDS = 75
 async def serve(settings: Settings, host: str, port: int) -> None:
     """Run until SIGTERM or SIGINT; in-flight requests finish before the process exits."""
     configure_logging(settings.log_level, settings.log_format)
+    # The bot logs each migration with its step number (storage.core.migrate); Alembic's own
+    # lines name revision ids, which were not given in upgrade order.
+    logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
+    async with slack_session(settings) as session:
+        await _check_tokens(settings, session)
     services = services_from(settings)
     await services.migrate()
     scheduler = AsyncIOScheduler(timezone=settings.timezone)
@@ -89,6 +98,25 @@ async def _listen(server: uvicorn.Server) -> None:
         # uvicorn logs why (address already in use…) and exits: stop cleanly instead.
         config = server.config
         raise CannotListen(f"cannot listen on {config.host}:{config.port}") from None
+
+
+async def _check_tokens(settings: Settings, session: aiohttp.ClientSession) -> None:
+    """auth.test with each token before serving: a wrong one stops the start, not a command."""
+    # No retry handlers: one clear answer, not a retry logged before it.
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    client = AsyncWebClient(
+        token=token, base_url=settings.slack_api_url, session=session, retry_handlers=[]
+    )
+    auth = await check_slack(client.auth_test, "SLACK_BOT_TOKEN", settings.slack_api_url)
+    log.info("Slack knows the token: bot %s in workspace %s", auth.get("user"), auth.get("team"))
+    if settings.slack_app_token is not None and settings.socket_mode:
+        # An app-level token opens Socket Mode connections and little else: try exactly that.
+        app_token = settings.slack_app_token.get_secret_value()
+        await check_slack(
+            partial(client.apps_connections_open, app_token=app_token),
+            "SLACK_APP_TOKEN",
+            settings.slack_api_url,
+        )
 
 
 async def _finish_work(

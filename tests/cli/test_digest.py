@@ -85,7 +85,9 @@ async def test_digest_preview_of_an_unknown_subscription_exits_2(
 ):
     result = await run_cli("digest", "preview", "99", env=child_env(database), cwd=tmp_path)
 
-    assert (result.code, result.stderr.strip()) == (2, "No digest subscription #99.")
+    assert result.code == 2
+    assert result.stderr.splitlines()[0].startswith("database: ")
+    assert result.stderr.splitlines()[1:] == ["No digest subscription #99."]
 
 
 async def test_digest_send_test_posts_a_marked_digest_and_records_no_run(

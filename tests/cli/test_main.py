@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
+from importlib.metadata import version
 from pathlib import Path
+
+import pytest
 
 from bot.bootstrap.container import Services
 from storage.orders import queries
@@ -80,7 +85,8 @@ async def test_import_reports_rejected_rows_by_line_and_column_and_exits_3(
     )
 
     assert result.code == 3
-    assert result.stderr.splitlines() == [
+    assert result.stderr.splitlines()[0].startswith("database: ")
+    assert result.stderr.splitlines()[1:] == [
         "line 3: promised_date: '31/31/2026' has month 31 when read as mdy; "
         "if the file is dmy, pass --date-order dmy"
     ]
@@ -113,7 +119,8 @@ async def test_import_dry_run_shows_changes_and_writes_nothing(
     result = await run_cli("import", str(path), "--dry-run", env=child_env(database), cwd=tmp_path)
 
     assert result.code == 0
-    assert result.stderr.splitlines() == [
+    assert result.stderr.splitlines()[0].startswith("database: ")
+    assert result.stderr.splitlines()[1:] == [
         "would create SO-1001: customer Acme Hospital, promised_date 2026-11-20, eta 2026-11-22"
     ]
     assert (
@@ -131,7 +138,7 @@ async def test_import_with_a_mapping_that_does_not_fit_exits_1_with_the_reason(t
     result = await run_cli("import", str(path), "--map", "order_id=ID", env=env, cwd=tmp_path)
 
     assert result.code == 1
-    assert result.stderr.strip() == (
+    assert result.stderr.splitlines()[-1] == (
         "backlog-bot import: missing required column(s) customer, ordered_at, promised_date: "
         "add --map customer=COLUMN --map ordered_at=COLUMN --map promised_date=COLUMN; "
         "the columns are: ID"
@@ -149,3 +156,51 @@ async def test_import_with_malformed_options_exits_2(tmp_path: Path):
     assert "'order_id' is not KEY=VALUE" in bad_map.stderr
     assert bad_status.code == 2
     assert "unknown status 'lost'" in bad_status.stderr
+
+
+# Modules `--help` and `--version` must not load: each costs a large part of a second.
+HEAVY = ("pydantic", "pydantic_settings", "sqlalchemy", "sqlmodel", "slack_bolt", "slack_sdk",
+         "aiohttp", "alembic", "uvicorn", "starlette", "apscheduler", "storage", "bot.settings",
+         "bot.services")  # fmt: skip
+_LOADED_AFTER = """
+import sys
+from bot.cli.main import main
+try:
+    main([sys.argv[1]], prog_name="backlog-bot")
+except SystemExit:
+    pass
+print(" ".join(sorted(sys.modules)))
+"""
+
+
+@pytest.mark.parametrize("option", ["--help", "--version"])
+def test_help_and_version_load_only_the_command_line(option: str, tmp_path: Path):
+    result = subprocess.run(
+        [sys.executable, "-c", _LOADED_AFTER, option],
+        env=child_env(), cwd=tmp_path, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+
+    loaded = set(result.stdout.splitlines()[-1].split())
+    heavy = sorted(m for m in loaded if m.split(".")[0] in HEAVY or m.startswith(HEAVY))
+    assert heavy == []
+    assert "click" in loaded
+
+
+async def test_help_lists_every_command_with_its_line(tmp_path: Path):
+    result = await run_cli("--help", env=child_env(), cwd=tmp_path)
+
+    assert result.code == 0
+    assert result.stdout.startswith("Usage: backlog-bot [OPTIONS] COMMAND [ARGS]...")
+    commands = result.stdout.split("Commands:\n")[1].split()
+    assert [commands[0], *[w for w in commands if w in {"import", "db", "digest"}]] == [
+        "run",
+        "import",
+        "db",
+        "digest",
+    ]
+
+
+async def test_version_prints_the_installed_version(tmp_path: Path):
+    result = await run_cli("--version", env=child_env(), cwd=tmp_path)
+
+    assert (result.code, result.stdout) == (0, f"backlog-bot, version {version('backlog-bot')}\n")

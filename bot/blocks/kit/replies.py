@@ -54,6 +54,24 @@ def not_found_text(external_id: str, suggestions: list[Order]) -> str:
     return f"I can't find order {external_id}." + (f" Did you mean: {close}?" if close else "")
 
 
+def build_unknown_word(word: str, usage: str) -> list[Block]:
+    """Neither an order nor a subcommand: the closest subcommand and where the rest are."""
+    return [SectionBlock(text=MarkdownTextObject(text=_unknown_word(word, f"`{usage}`")))]
+
+
+def unknown_word_text(word: str, usage: str) -> str:
+    """The plain-text fallback of build_unknown_word."""
+    return _unknown_word(word, usage).replace("`", "")
+
+
+def _unknown_word(word: str, usage: str) -> str:
+    shown = escape(clip(word, 100))
+    return (
+        f"I can't find order `{shown}`, and `/backlog {shown}` is no subcommand."
+        f" Did you mean {usage}? `/backlog help` lists every subcommand."
+    )
+
+
 def slack_unavailable_text(reason: str) -> str:
     """A click or command that failed because Slack itself did not take the bot's call."""
     return (

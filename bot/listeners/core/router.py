@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import inspect
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -58,6 +59,17 @@ class SubcommandRouter:
 
     def find(self, name: str) -> Subcommand | None:
         return self._by_name.get(name.lower())
+
+    def closest(self, word: str) -> Subcommand | None:
+        """The subcommand whose name is most like `word` (a mistyped `/backlog histroy`), or
+        None when no name shares a letter with it."""
+        scored = [
+            (difflib.SequenceMatcher(None, word.lower(), name).ratio(), name)
+            for name in self._by_name
+            if name != "help"
+        ]
+        score, name = max(scored, default=(0.0, ""))
+        return self._by_name[name] if score > 0 else None
 
     def usage(self, name: str) -> str:
         return self._by_name[name].usage

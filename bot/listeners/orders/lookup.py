@@ -11,7 +11,13 @@ from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.models.blocks import Block
 
 from bot.blocks.kit import ids
-from bot.blocks.kit.replies import build_not_found, build_usage, not_found_text
+from bot.blocks.kit.replies import (
+    build_not_found,
+    build_unknown_word,
+    build_usage,
+    not_found_text,
+    unknown_word_text,
+)
 from bot.blocks.kit.wire import to_wire
 from bot.blocks.orders.card import build_order_card, order_card_text
 from bot.blocks.orders.history import build_history
@@ -19,13 +25,14 @@ from bot.blocks.orders.listings import PageRequest, build_order_list, order_list
 from bot.listeners.core.background import Background
 from bot.listeners.core.parsing import UsageError, one_order_id, parse_filters, search_text
 from bot.listeners.core.registry import Registry
-from bot.listeners.core.router import SubcommandRouter, subcommand
+from bot.listeners.core.router import Subcommand, SubcommandRouter, subcommand
 from bot.services.core.errors import OrderNotFound
 from bot.services.orders.reader import OrderFilter, OrderPage, OrderReader
 
 PAGE_SIZE = 10
 Reply = Callable[..., Awaitable[Any]]
 _OPEN_BUTTON = re.compile(rf"^{ids.OPEN_ORDER_ACTION}(:\d+)?$")
+_WORD = re.compile(r"[A-Za-z]+")  # order ids carry digits; a word may be a mistyped subcommand
 
 
 class OrderLookupServices(Protocol):
@@ -54,8 +61,11 @@ class OrderLookup:
         registry.action(ids.LIST_NEXT_ACTION, self.next_button)
 
     async def order_by_id(self, ack: AsyncAck, args: str, command: dict[str, Any]) -> None:
-        """Show the card of order ARGS (what `/backlog ORDER_ID` does)."""
-        await self._card(ack, args.strip(), "/backlog ORDER_ID")
+        """Show the card of order ARGS (what `/backlog ORDER_ID` does); a word that is no
+        order and has no close order id gets the closest subcommand instead."""
+        word = args.strip()
+        guess = self._router.closest(word) if _WORD.fullmatch(word) else None
+        await self._card(ack, word, "/backlog ORDER_ID", guess=guess)
 
     @subcommand("order", usage="/backlog order ORDER_ID")
     async def order(self, ack: AsyncAck, args: str, command: dict[str, Any]) -> None:
@@ -144,14 +154,19 @@ class OrderLookup:
         page = self._listing(respond, request, "/backlog help", replace_original=True)
         self._background.run(page, f"next page of {request.listing}")
 
-    async def _card(self, reply: Reply, args: str, usage: str, **extra: Any) -> None:
+    async def _card(
+        self, reply: Reply, args: str, usage: str, guess: Subcommand | None = None, **extra: Any
+    ) -> None:
         try:
             detail = await self._orders.detail(one_order_id(args))
         except UsageError as exc:
             await _usage(reply, str(exc), usage)
             return
         except OrderNotFound as exc:
-            await _not_found(reply, exc, **extra)
+            if guess is not None and not exc.suggestions:  # a close order id wins
+                await _unknown_word(reply, exc.external_id, guess.usage)
+            else:
+                await _not_found(reply, exc, **extra)
             return
         blocks = build_order_card(detail, self._orders.today(), self._orders.zone)
         await reply(
@@ -188,6 +203,12 @@ class OrderLookup:
 async def _usage(reply: Reply, problem: str, usage: str) -> None:
     text = f"{problem} Usage: {usage}"
     await reply(response_type="ephemeral", text=text, blocks=to_wire(build_usage(problem, usage)))
+
+
+async def _unknown_word(reply: Reply, word: str, usage: str) -> None:
+    blocks = build_unknown_word(word, usage)
+    text = unknown_word_text(word, usage)
+    await reply(response_type="ephemeral", text=text, blocks=to_wire(blocks))
 
 
 async def _not_found(reply: Reply, exc: OrderNotFound, **extra: Any) -> None:

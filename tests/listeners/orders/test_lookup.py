@@ -212,3 +212,33 @@ async def test_open_button_sends_the_card_and_share_posts_it_for_everyone(
     assert opened["text"].startswith("Order SO-1001")
     assert shared["response_type"] == "in_channel"
     assert "Share in channel" not in texts(shared)
+
+
+async def test_mistyped_subcommand_answers_with_the_closest_one_and_the_help_hint(
+    bot: RunningBot, slack_requests: SlackRequests, services: Services, tmp_path: Path
+):
+    await seed_orders(services, tmp_path, [order_row()])
+
+    histroy = await command(bot, slack_requests, "histroy")
+    frobnicate = await command(bot, slack_requests, "frobnicate")
+
+    assert histroy["text"] == (
+        "I can't find order histroy, and /backlog histroy is no subcommand."
+        " Did you mean /backlog history ORDER_ID? /backlog help lists every subcommand."
+    )
+    assert frobnicate["text"].startswith(
+        "I can't find order frobnicate, and /backlog frobnicate is no subcommand. Did you mean"
+    )
+    assert frobnicate["text"].endswith("/backlog help lists every subcommand.")
+    assert "`/backlog history ORDER_ID`" in texts(histroy)
+
+
+async def test_a_close_order_id_wins_over_a_close_subcommand(
+    bot: RunningBot, slack_requests: SlackRequests, services: Services, tmp_path: Path
+):
+    await seed_orders(services, tmp_path, [order_row(order_id="FROBNICATE1")])
+
+    reply = await command(bot, slack_requests, "frobnicate")
+
+    assert reply["text"] == "I can't find order frobnicate. Did you mean: FROBNICATE1?"
+    assert reply["blocks"][1]["elements"][0]["value"] == "FROBNICATE1"
