@@ -4,6 +4,7 @@ and one clear line (never a traceback) when either is wrong."""
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 import tempfile
 from pathlib import Path
@@ -53,10 +54,17 @@ def open_database(settings: Settings) -> Settings:
             settings, note = asyncio.run(_dry_run_database(settings))
             name += note
     except DatabaseProblem as exc:
-        click.echo(f"database: {name}", err=True)
+        _announce(settings, f"database: {name}")
         fail(str(exc))
-    click.echo(f"database: {name}", err=True)
+    _announce(settings, f"database: {name}")
     return settings
+
+
+def _announce(settings: Settings, line: str) -> None:
+    """A line on stderr, as a JSON object when the logs are JSON (LOG_FORMAT=json)."""
+    if settings.log_format == "json":
+        line = json.dumps({"level": "INFO", "logger": "bot.cli", "message": line})
+    click.echo(line, err=True)
 
 
 def fail(message: str) -> NoReturn:

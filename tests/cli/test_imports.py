@@ -51,7 +51,7 @@ async def test_import_semicolon_utf16_and_xlsx_exports_land_like_csv(
         for p in (semicolons, unicode_text, book)
     ]
 
-    assert [(r.code, r.stdout, r.stderr) for r in results] == [
+    assert [(r.code, r.stdout, r.problems) for r in results] == [
         (0, "erp.csv: created 1, updated 0, unchanged 0, rejected 0\n", ""),
         (0, "excel.txt: created 1, updated 0, unchanged 0, rejected 0\n", ""),
         (0, "book.xlsx: created 1, updated 0, unchanged 0, rejected 0\n", ""),
@@ -93,7 +93,7 @@ async def test_import_binary_file_is_one_line_saying_what_it_looks_like(
     result = await run_cli("import", str(path), env=_scratch_env(tmp_path), cwd=tmp_path)
 
     assert result.code == 1
-    [line] = result.stderr.splitlines()
+    [line] = result.problems.splitlines()
     assert line.startswith(f"backlog-bot import: {path}: ")
     assert looks_like in line
     assert result.stdout == ""
@@ -106,7 +106,7 @@ async def test_import_zip_that_is_not_a_workbook_says_so(tmp_path: Path):
 
     result = await run_cli("import", str(path), env=_scratch_env(tmp_path), cwd=tmp_path)
 
-    assert (result.code, result.stderr) == (
+    assert (result.code, result.problems) == (
         1,
         f"backlog-bot import: {path}: looks like a ZIP archive, "
         "not a CSV or text file nor an .xlsx workbook\n",
@@ -180,7 +180,7 @@ async def test_import_header_only_file_says_no_rows_and_exits_1(
     result = await run_cli("import", str(path), env=child_env(database), cwd=tmp_path)
 
     assert (result.code, result.stdout) == (1, "")
-    assert result.stderr == (
+    assert result.problems == (
         f"backlog-bot import: {path}: no rows below the header row; nothing to import\n"
     )
     assert await _count(services) == 0
@@ -198,7 +198,7 @@ async def test_import_repeated_order_ids_are_named_in_the_output_and_the_report(
     )
 
     assert result.code == 0
-    assert result.stderr == (
+    assert result.problems == (
         "line 4: order_id SO-1001 repeats line 2 "
         "(rows are applied in file order: the later row wins)\n"
     )

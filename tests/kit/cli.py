@@ -26,6 +26,14 @@ class Result:
     stdout: str
     stderr: str
 
+    @property
+    def problems(self) -> str:
+        """stderr without its first line naming the database (every database command has it)."""
+        lines = self.stderr.splitlines(keepends=True)
+        first = lines[0] if lines else ""
+        named = first.startswith(("database: ", '{"level": "INFO", "logger": "bot.cli"'))
+        return "".join(lines[1:] if named else lines)
+
 
 def child_env(database: Database | None = None, **extra: str) -> dict[str, str]:
     """The parent's environment without bot settings, plus the test's own."""
