@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import shutil
 import uuid
@@ -15,10 +16,10 @@ import pytest
 from sqlalchemy import text
 
 from bot.blocks.kit import wire
+from bot.sandbox.signing import SIGNING_SECRET, SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from bot.services.container import Services, build_services
 from storage.core.engine import create_engine
-from tests.fakes.signing import SIGNING_SECRET, SlackRequests
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.common import FixedClock
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -78,8 +79,10 @@ def pytest_report_header() -> list[str]:
 
 
 def _run(coroutine: Coroutine[Any, Any, None]) -> None:
-    # Sync session fixtures run while the test loop is idle, so a private loop is fine here.
-    asyncio.run(coroutine)
+    # Sync session fixtures may be requested from inside an async fixture (getfixturevalue),
+    # while the test loop runs: a private loop in its own thread works in both cases.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture(scope="session")

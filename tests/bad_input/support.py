@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, settings
 from sqlalchemy import func, select
 from sqlmodel import SQLModel
 
+from bot.sandbox.web_api import FakeSlack
 from bot.services.container import Services
 from storage.orders.tables import Order
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.common import configure_roles_and_teams, order_row, seed_orders
 from tests.kit.running_bot import RunningBot, running_bot
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.sandbox.signing import SlackRequests
 from bot.services.container import Services
 from tests.bad_input.support import FUZZ, ORDER_IDS, REP, VIEWER, bot, fingerprint
-from tests.fakes.signing import SlackRequests
 from tests.kit.common import checked_message
 from tests.kit.running_bot import RunningBot
 

@@ -14,10 +14,10 @@ from slack_bolt.async_app import AsyncApp
 from bot.blocks.kit import ids
 from bot.blocks.orders.menu import MenuChoice
 from bot.listeners import register_listeners
+from bot.sandbox.signing import SlackRequests
 from bot.services.container import Services
 from tests.bad_input.modal_states import submitted_state
 from tests.bad_input.support import FUZZ, REP, bot, fingerprint
-from tests.fakes.signing import SlackRequests
 from tests.kit.feedback import open_feedback_modal
 from tests.kit.menu import open_menu_modal
 from tests.kit.running_bot import RunningBot

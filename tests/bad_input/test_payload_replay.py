@@ -14,8 +14,8 @@ import pytest
 
 from bot.blocks.kit import ids
 from bot.blocks.kit.forms import ModalContext
+from bot.sandbox.signing import SignedRequest, SlackRequests
 from tests.bad_input.support import REP, bot
-from tests.fakes.signing import SignedRequest, SlackRequests
 from tests.http.test_sample_payloads import PAYLOADS, SAMPLE_FILES, sample
 from tests.kit.running_bot import RunningBot
 from tests.listeners.orders.test_card_buttons import button, card, eta_state

@@ -12,9 +12,9 @@ import pytest
 
 from bot.blocks.kit import ids
 from bot.blocks.kit.forms import ModalContext
+from bot.sandbox.signing import Forge, SignedRequest, SlackRequests
 from bot.services.container import Services
 from tests.bad_input.support import REP, bot, fingerprint
-from tests.fakes.signing import Forge, SignedRequest, SlackRequests
 from tests.kit.running_bot import RunningBot
 from tests.listeners.orders.test_card_buttons import button, card, eta_state
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from bot.sandbox.web_api import FakeSlack
 from bot.services.container import Services
 from storage.digests.tables import DigestRun
 from tests.conftest import Database
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.cli import child_env, run_cli
 from tests.kit.digests import add_orders, add_subscription, main_posts, order_values
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.sandbox.signing import SIGNING_SECRET, SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from bot.services.container import build_services
 from tests.conftest import REPO
-from tests.fakes.signing import SIGNING_SECRET, SlackRequests
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.cli import child_env
 from tests.kit.common import order_row, seed_orders
 

@@ -18,14 +18,14 @@ import pytest
 from sqlalchemy import event, text
 
 from bot.blocks.kit import ids
+from bot.sandbox.signing import SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from bot.services.container import Services, build_services
 from storage.alerts.tables import AlertStatus
 from storage.core import reads
 from storage.core.engine import create_engine
 from storage.orders import card_reads
 from tests.conftest import POSTGRES_URL, Database
-from tests.fakes.signing import SlackRequests
-from tests.fakes.slack_api import FakeSlack
 from tests.jobs.alerts.test_alert_job import alerts_of, thread_lines
 from tests.kit.alerts import run_alert_job
 from tests.kit.common import FixedClock, configure_roles_and_teams, order_row, seed_orders

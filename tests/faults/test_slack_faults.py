@@ -16,10 +16,10 @@ import pytest
 
 from bot.blocks.kit import ids
 from bot.bootstrap.slack_app import RATE_LIMIT_RETRIES
+from bot.sandbox.signing import SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from bot.services.container import Services
 from storage.alerts.tables import AlertStatus
-from tests.fakes.signing import SlackRequests
-from tests.fakes.slack_api import FakeSlack
 from tests.jobs.alerts.test_alert_job import alerts_of, thread_lines
 from tests.kit.alerts import run_alert_job
 from tests.kit.common import FixedClock, configure_roles_and_teams, order_row, seed_orders

@@ -6,10 +6,10 @@ tests/services/sync/test_service.py and tests/jobs/sync/test_sync_job.py.)"""
 from __future__ import annotations
 
 from bot.jobs.sync.sync_job import SyncJob
+from bot.sandbox.signing import SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from bot.services.container import Services
 from storage.orders.tables import EventKind
-from tests.fakes.signing import SlackRequests
-from tests.fakes.slack_api import FakeSlack
 from tests.integrations.loopback import LoopbackUpstream, serving
 from tests.jobs.sync.test_sync_job import ADMINS, connect, order, slack
 from tests.kit.common import FixedClock, checked_message

@@ -12,9 +12,9 @@ from bot.blocks.kit import ids
 from bot.bootstrap.slack_app import build_app
 from bot.http.admission import Admission
 from bot.http.app import build_web
+from bot.sandbox.signing import SIGNING_SECRET, SignedRequest, SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from bot.services.container import Services
-from tests.fakes.signing import SIGNING_SECRET, SignedRequest, SlackRequests
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.common import order_row, seed_orders
 from tests.kit.running_bot import bot_settings
 from tests.listeners.orders.test_card_buttons import button

@@ -11,7 +11,7 @@ import pytest
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from tests.fakes.signing import SlackRequests
+from bot.sandbox.signing import SlackRequests
 
 PAYLOADS = Path(__file__).parents[3] / "shared/slack/payloads"
 SAMPLE_FILES = sorted(PAYLOADS.glob("*.json"))

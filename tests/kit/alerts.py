@@ -8,9 +8,9 @@ from contextlib import asynccontextmanager
 from bot.bootstrap.slack_app import build_client, slack_session
 from bot.delivery.alerts.alert_posts import AlertDelivery
 from bot.jobs.alerts.alert_job import AlertJob
+from bot.sandbox.web_api import FakeSlack
 from bot.services.alerts.service import AlertService
 from bot.services.container import Services
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.running_bot import bot_settings
 
 

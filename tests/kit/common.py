@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.sandbox.limits import check_message
 from bot.services.ingest.csv_import.rows import ImportOptions
-from tests.fakes.slack_limits import check_message
 
 if TYPE_CHECKING:
     from bot.services.container import Services

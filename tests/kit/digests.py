@@ -9,10 +9,10 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bootstrap.slack_app import RATE_LIMIT_RETRIES
+from bot.sandbox.web_api import Call, FakeSlack
 from bot.services.container import Services
 from storage.digests.tables import DigestSubscription
 from storage.orders import queries
-from tests.fakes.slack_api import Call, FakeSlack
 
 # The fixed clock: Tuesday 2026-11-24, 09:00 UTC.
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from bot.blocks.kit import ids
+from bot.sandbox.signing import SlackRequests
 from bot.services.container import Services
 from storage.feedback.tables import Feedback
-from tests.fakes.signing import SlackRequests
 from tests.kit.running_bot import RunningBot
 
 REP, VIEWER, LEAD, CUSTOMER = "U0REP0001", "U0VIEW001", "U0LEAD001", "U0CUST001"

@@ -17,9 +17,9 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from bot.blocks.kit import ids
+from bot.sandbox.web_api import Call, FakeSlack
 from bot.services.container import Services
 from storage.digests.tables import DigestRun, DigestSubscription, RunStatus
-from tests.fakes.slack_api import Call, FakeSlack
 from tests.kit.digests import add_orders, add_subscription, order_values, posts_to
 
 LAGGING = 60  # a digest of that many rows is a main message and three or four thread parts

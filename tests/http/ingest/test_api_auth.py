@@ -6,8 +6,8 @@ import hmac
 
 import pytest
 
+from bot.sandbox.web_api import FakeSlack
 from bot.services.container import Services
-from tests.fakes.slack_api import FakeSlack
 from tests.http.ingest.conftest import AUTH, order, stored_counts
 from tests.kit.running_bot import API_TOKEN, RunningBot, running_bot
 

@@ -10,12 +10,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import col
 
+from bot.sandbox.web_api import Call, FakeSlack
 from bot.services.alerts.service import LEASE, AlertService
 from bot.services.container import Services, build_services
 from bot.services.orders.actions import ContactChannel, ContactOutcome, EtaReason
 from storage.alerts.tables import Alert, AlertKind, AlertStatus
 from tests.conftest import Database
-from tests.fakes.slack_api import Call, FakeSlack
 from tests.kit.alerts import alert_job, run_alert_job
 from tests.kit.common import FixedClock, configure_roles_and_teams, order_row, seed_orders
 

@@ -8,8 +8,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.jobs.alerts.alert_job import INTERVAL_SECONDS, schedule_alerts
 from bot.jobs.core.receipt_purge import PURGE_MINUTES, purge_receipts, schedule_receipt_purge
+from bot.sandbox.web_api import FakeSlack
 from bot.services.container import Services
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.alerts import alert_job
 from tests.kit.common import FixedClock
 

@@ -10,12 +10,12 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from bot.jobs.digests.slot_jobs import DigestJobs
+from bot.sandbox.web_api import FakeSlack
 from bot.services.container import Services, build_services
 from bot.services.digests import build_digests
 from bot.services.digests.claims import LEASE, DigestClaims
 from storage.digests.tables import DigestRun, DigestSubscription, RunStatus
 from tests.conftest import Database
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.common import FixedClock
 from tests.kit.digests import (
     NOW,

@@ -16,12 +16,12 @@ import pytest
 
 from bot.delivery.digests.digest_posts import TAKEN_OVER
 from bot.jobs.digests.slot_jobs import DigestJobs
+from bot.sandbox.web_api import FakeSlack, Hold
 from bot.services.container import Services, build_services
 from bot.services.digests import build_digests
 from bot.services.digests.claims import LEASE
 from storage.digests.tables import DigestSubscription, RunStatus
 from tests.conftest import Database
-from tests.fakes.slack_api import FakeSlack, Hold
 from tests.jobs.digests.test_delivery import SLOT, runs
 from tests.kit.common import FixedClock
 from tests.kit.digests import NOW, add_orders, add_subscription, overdue, posts_to, slack_client

@@ -12,11 +12,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.integrations.sync.upstream import UpstreamConfig, UpstreamSource
 from bot.jobs.sync.sync_job import SyncJob, schedule_sync
+from bot.sandbox.signing import SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from bot.services.container import Services
 from bot.services.core.roles import RoleBook
 from bot.services.sync import RecordMapping, SyncPlan, SyncService
-from tests.fakes.signing import SlackRequests
-from tests.fakes.slack_api import FakeSlack
 from tests.integrations.loopback import API_KEY, LoopbackUpstream, serving
 from tests.integrations.scripted import RecordedSleep
 from tests.kit.common import FixedClock, checked_message

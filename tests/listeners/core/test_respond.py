@@ -9,9 +9,9 @@ import aiohttp
 import pytest
 
 from bot.listeners.core.respond import PooledRespond
+from bot.sandbox.signing import SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from bot.services.container import Services
-from tests.fakes.signing import SlackRequests
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.common import checked_message, order_row, seed_orders
 from tests.kit.running_bot import RunningBot, running_bot
 

@@ -23,10 +23,10 @@ from bot.blocks.digests.subscription_fields import (
     ZONE,
 )  # fmt: skip
 from bot.blocks.kit import ids
+from bot.sandbox.signing import SlackRequests
 from bot.services.container import Services
 from storage.digests import subscriptions as digest_subscriptions
 from storage.digests.tables import DigestSubscription
-from tests.fakes.signing import SlackRequests
 from tests.kit.digest_modal import (
     CHANNEL as DIGEST_CHANNEL,
 )

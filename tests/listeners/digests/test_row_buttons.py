@@ -8,9 +8,9 @@ from typing import Any
 from bot.blocks.kit import ids
 from bot.blocks.kit.forms import ModalContext
 from bot.jobs.digests.slot_jobs import DigestJobs
+from bot.sandbox.signing import SlackRequests
 from bot.services.container import Services
 from storage.orders.tables import EventKind
-from tests.fakes.signing import SlackRequests
 from tests.kit.digest_modal import CHANNEL, REP, VIEWER, replies
 from tests.kit.digests import add_orders, add_subscription, overdue, posts_to, slack_client
 from tests.kit.menu import events

@@ -6,11 +6,11 @@ import json
 from typing import Any
 
 from bot.blocks.kit import ids
+from bot.sandbox.signing import SlackRequests
 from bot.services.container import Services
 from bot.services.feedback.entries import FeedbackInput
 from storage.feedback.tables import FeedbackTag, Sentiment
 from storage.orders.tables import EventKind
-from tests.fakes.signing import SlackRequests
 from tests.kit.common import checked_message
 from tests.kit.feedback import (
     LEAD,

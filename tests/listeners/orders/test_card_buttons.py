@@ -14,11 +14,11 @@ from sqlmodel import col
 
 from bot.blocks.kit import ids
 from bot.blocks.kit.forms import ModalContext
+from bot.sandbox.signing import SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from bot.services.container import Services
 from storage.alerts.tables import Alert
 from storage.orders.tables import OrderEvent
-from tests.fakes.signing import SlackRequests
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.alerts import run_alert_job
 from tests.kit.common import checked_message, configure_roles_and_teams, order_row, seed_orders
 from tests.kit.running_bot import RunningBot, running_bot

@@ -7,6 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from bot.sandbox.limits import packaged_answers
+
+# Slack's sample answers in ../shared (tests); without them, the packaged minimal answers.
 SAMPLES_DIR = Path(__file__).parents[3] / "shared/slack/api"
 BOT_USER_ID = "UBOT"
 BOT_ID = "BBOT"
@@ -58,7 +61,12 @@ class DefaultAnswers:
         """Slack's sample answer without its placeholder error fields, or just `ok`."""
         if method not in self._samples:
             path = self._samples_dir / f"{method}.json"
-            self._samples[method] = json.loads(path.read_text("utf-8")) if path.exists() else None
+            if path.exists():
+                self._samples[method] = json.loads(path.read_text("utf-8"))
+            elif not self._samples_dir.exists():
+                self._samples[method] = packaged_answers().get(method)
+            else:
+                self._samples[method] = None
         sample = self._samples[method]
         if sample is None:
             return {"ok": True}

@@ -14,7 +14,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from tests.fakes.slack_api import FakeSlack
+from bot.sandbox.web_api import FakeSlack
 
 # Fixtures reach pytest through module globals; tests/conftest.py will import them for all.
 

@@ -16,8 +16,8 @@ from typing import Any, Literal
 
 from aiohttp import web
 
-from tests.fakes.slack_answers import SAMPLES_DIR, VIEW_METHODS, DefaultAnswers
-from tests.fakes.slack_limits import (
+from bot.sandbox.answers import SAMPLES_DIR, VIEW_METHODS, DefaultAnswers
+from bot.sandbox.limits import (
     SPEC_PATH,
     Rejection,
     check_arguments,
