@@ -12,6 +12,8 @@ import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from starlette.applications import Starlette
+from starlette.types import ASGIApp
 
 from bot.bootstrap.from_settings import services_from
 from bot.bootstrap.slack_app import build_app, slack_session
@@ -29,7 +31,13 @@ GRACEFUL_SHUTDOWN_SECONDS = 10
 KEEP_ALIVE_SECONDS = 75
 
 
-async def serve(settings: Settings, host: str, port: int) -> None:
+# What the sandbox puts in front of the bot's own routes (its page, stream and Web API hooks).
+WebWrapper = Callable[[Starlette, Services], ASGIApp]
+
+
+async def serve(
+    settings: Settings, host: str, port: int, wrap_web: WebWrapper | None = None
+) -> None:
     """Run until SIGTERM or SIGINT; in-flight requests finish before the process exits."""
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -54,7 +62,7 @@ async def serve(settings: Settings, host: str, port: int) -> None:
             if settings.socket_mode:
                 await _serve_socket_mode(app, settings)
             else:
-                await _serve_http(app, services, settings, host, port)
+                await _serve_http(app, services, settings, host, port, wrap_web)
             await _finish_work(scheduler, jobs, background)
     finally:
         scheduler.shutdown(wait=False)
@@ -77,7 +85,12 @@ async def _finish_work(
 
 
 async def _serve_http(
-    app: AsyncApp, services: Services, settings: Settings, host: str, port: int
+    app: AsyncApp,
+    services: Services,
+    settings: Settings,
+    host: str,
+    port: int,
+    wrap_web: WebWrapper | None = None,
 ) -> None:
     token = settings.backlog_api_token.get_secret_value() if settings.backlog_api_token else None
     secret = settings.slack_signing_secret
@@ -85,7 +98,7 @@ async def _serve_http(
         app, services, api_token=token, signing_secret=secret.get_secret_value() if secret else ""
     )
     config = uvicorn.Config(
-        web,
+        web if wrap_web is None else wrap_web(web, services),
         host=host,
         port=port,
         lifespan="off",

@@ -9,6 +9,7 @@ import json
 import socket
 import struct
 from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -85,13 +86,16 @@ class FakeSlack:
         team_domain: str = "backlog-test",
         spec_path: Path = SPEC_PATH,
         samples_dir: Path = SAMPLES_DIR,
+        people: Mapping[str, str] | None = None,
     ) -> None:
         self.team_id = team_id
         self.team_domain = team_domain
         self.calls: list[Call] = []
         self.warnings: list[str] = []
         self._required = load_required_args(spec_path)
-        self._answers = DefaultAnswers(team_id, team_domain, samples_dir)
+        self._answers = DefaultAnswers(team_id, team_domain, samples_dir, people)
+        # Called with each call and the body answered (the sandbox's page follows Slack's state).
+        self.observers: list[Callable[[Call, dict[str, Any]], None]] = []
         self._faults: defaultdict[str, deque[_Fault]] = defaultdict(deque)
         self._overrides: dict[str, dict[str, Any]] = {}
         self._counts: Counter[str] = Counter()  # calls to each method so far
@@ -229,6 +233,7 @@ class FakeSlack:
             return _json(Rejection("request_dropped").body())  # nobody is there to read it
         response = await self._answer_api(method, args, bad_json, request)
         call.refused = _refused(response)
+        self._notify(call, response)
         return response
 
     async def _answer_api(
@@ -251,14 +256,24 @@ class FakeSlack:
     async def _handle_response_url(self, request: web.Request) -> web.Response:
         args, bad_json = await _read_args(request)
         headers, peer = dict(request.headers), _peer(request)
-        self.calls.append(Call("response_url", args, headers, request.path, peer))
+        call = Call("response_url", args, headers, request.path, peer)
+        self.calls.append(call)
         fault = await self._take_fault("response_url", request)
         if fault is not None:
             return fault
         rejection = bad_json or check_message(args)
+        response = _json({"ok": True})
         if rejection is not None:
-            return _json(rejection.body(), status=400)
-        return _json({"ok": True})
+            response = _json(rejection.body(), status=400)
+        self._notify(call, response)
+        return response
+
+    def _notify(self, call: Call, response: web.Response) -> None:
+        if not self.observers or not isinstance(response.body, bytes):
+            return
+        body = json.loads(response.body)
+        for observer in self.observers:
+            observer(call, body)
 
     async def _held(self, hold: Hold, call: Call, request: web.Request) -> bool:
         """Wait for the release (or the fake's stop); False if the client has gone meanwhile."""
