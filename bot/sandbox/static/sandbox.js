@@ -37,13 +37,41 @@
     }
   }
 
+  // Slack keeps what was typed in a view that is redrawn (errors, updates) when the input's
+  // block_id and action_id stay the same.
+  function typedIn(root) {
+    const kept = new Map();
+    root.querySelectorAll(".view .el").forEach((el) => {
+      const d = dataOf(el);
+      const key = `${originOf(el)?.view_id}|${blockIdOf(el)}|${d.action_id}`;
+      const boxes = [...el.querySelectorAll("input")].map((i) => i.checked);
+      const picks = el.tagName === "SELECT" ? [...el.options].map((o) => o.selected) : null;
+      kept.set(key, { value: el.value, selected: el.dataset.selected, boxes, picks });
+    });
+    return kept;
+  }
+
+  function restore(root, kept) {
+    root.querySelectorAll(".view .el").forEach((el) => {
+      const d = dataOf(el);
+      const was = kept.get(`${originOf(el)?.view_id}|${blockIdOf(el)}|${d.action_id}`);
+      if (!was) return;
+      if (was.picks) [...el.options].forEach((o, i) => { o.selected = Boolean(was.picks[i]); });
+      else if (el.tagName !== "DIV") el.value = was.value;
+      if (was.selected) el.dataset.selected = was.selected;
+      el.querySelectorAll("input").forEach((i, n) => { i.checked = Boolean(was.boxes[n]); });
+    });
+  }
+
   function swap(id, html) {
     if (shown[id] === html) return;
     shown[id] = html;
     const target = document.getElementById(id);
     const list = target.querySelector(".messages");
     const atBottom = !list || list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+    const kept = typedIn(target);
     target.innerHTML = html;
+    restore(target, kept);
     const fresh = target.querySelector(".messages");
     if (fresh && atBottom) fresh.scrollTop = fresh.scrollHeight;
   }

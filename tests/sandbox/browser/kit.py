@@ -19,10 +19,14 @@ class SandboxPage:
     driver: Any  # selenium's WebDriver (untyped)
     url: str
 
-    def open(self, user: str = REP, where: str = BACKLOG_CHANNEL) -> None:
-        """Load the page as `user`, looking at `where`."""
+    def open(self, user: str = REP, where: str = BACKLOG_CHANNEL, keep_modal: bool = False) -> None:
+        """Load the page as `user`, looking at `where`; a modal left open by an earlier
+        journey is cancelled unless `keep_modal`."""
         self.driver.get(f"{self.url}/?as={user}&in={where}")
         self.wait_css("#pane .pane-head")
+        while not keep_modal and self.driver.find_elements("css selector", "#modal .modal"):
+            self.retry(lambda: self.driver.find_element("css selector", ".cancel-view").click())
+            self.modal_closed()
 
     def type_in_composer(self, text: str) -> None:
         """Type a line in the composer and press Enter."""
@@ -93,6 +97,31 @@ class SandboxPage:
             element,
             value,
         )
+
+    def choose(self, css: str, label: str) -> None:
+        """Pick the option showing `label` in the select matching `css`."""
+        from selenium.webdriver.support.ui import Select
+
+        self.retry(lambda: Select(self.wait_css(css)).select_by_visible_text(label))
+
+    def fill(self, css: str, value: str) -> None:
+        """Set the control matching `css` to `value`."""
+        self.retry(lambda: self.set_value(self.wait_css(css), value))
+
+    def lookup(self, order: str) -> str:
+        """`/backlog ORDER` in the composer; what the card says once it is shown."""
+        self.type_in_composer(f"/backlog {order}")
+        return self.message(f"Order {order}")
+
+    def messages_showing(self, text: str, pane: str = "#pane") -> int:
+        """How many messages in the pane show `text`."""
+        from selenium.webdriver.common.by import By
+
+        def count() -> int:
+            shown = self.driver.find_elements(By.CSS_SELECTOR, f"{pane} .message")
+            return sum(text in m.text for m in shown)
+
+        return int(self.retry(count))
 
     def modal_closed(self) -> None:
         """Wait until no modal is open."""
