@@ -1,19 +1,33 @@
 # Two commands matter: `make run` starts the bot, `make test` runs every check.
+# Without a Slack token (in the environment or .env), `make run` opens the sandbox instead: the
+# real bot behind a local page that behaves like Slack, with a demo backlog.
 # Each creates .venv and installs the pinned dependencies (requirements.lock) on first use.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench clean screenshots
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
 
+# A token counts when it is set and not empty, in the environment or in .env.
+HAS_TOKEN = [ -n "$$SLACK_BOT_TOKEN" ] || grep -qsE '^[[:space:]]*(export[[:space:]]+)?SLACK_BOT_TOKEN=["'"'"']?[^"'"'"'[:space:]]' .env
+
 run: $(STAMP)
-	$(BIN)/backlog-bot run $(ARGS)
+	@if $(HAS_TOKEN); then \
+		$(BIN)/backlog-bot run $(ARGS); \
+	else \
+		$(BIN)/python -m bot sandbox --demo $(ARGS); \
+	fi
+
+# Regenerates docs/screenshots/*.png with the sandbox's browser journeys (headless Chromium).
+screenshots: $(STAMP)
+	mkdir -p docs/screenshots
+	SANDBOX_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -m browser tests/sandbox/browser
 
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
