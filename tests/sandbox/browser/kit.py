@@ -69,6 +69,28 @@ class SandboxPage:
         """Click the button showing `label` in the latest message showing `text`."""
         self.retry(lambda: self.wait_css("button", label, self._message(text, pane)).click())
 
+    def scroll_to(self, text: str, pane: str = "#pane") -> None:
+        """Scroll the latest message showing `text` to the top of its pane."""
+        self.retry(
+            lambda: self.driver.execute_script(
+                "arguments[0].scrollIntoView(true);", self._message(text, pane)
+            )
+        )
+
+    def more_actions(self, text: str) -> None:
+        """Open the "More actions" menu of the latest message showing `text`."""
+        from selenium.webdriver.common.by import By
+
+        def click() -> None:
+            message = self._message(text, "#pane")
+            message.find_element(By.CSS_SELECTOR, ".more-actions").click()
+
+        self.retry(click)
+
+    def click_label(self, label: str, within: str = "body") -> None:
+        """Click the radio button or checkbox labelled `label` inside `within` (CSS)."""
+        self.retry(lambda: self.wait_css(f"{within} label.choice", label).click())
+
     def retry(self, gesture: Any) -> Any:
         """Run `gesture` again when the page redrew what it touched (a live update)."""
         from selenium.common.exceptions import StaleElementReferenceException

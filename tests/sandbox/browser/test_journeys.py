@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
 from bot.sandbox.demo import quiet_open_orders
-from tests.sandbox.browser.kit import REP, SECOND_REP, SandboxPage
+from bot.sandbox.people import DIGEST_CHANNEL
+from tests.sandbox.browser.kit import ADMIN, REP, SECOND_REP, VIEWER, SandboxPage
 
 
 def test_sandbox_lookup_shows_the_card_only_to_the_asker(
@@ -87,3 +89,65 @@ def test_sandbox_second_rep_save_makes_the_first_reps_modal_stale(page: SandboxP
 
     warning = page.wait_css("#modal .modal", "changed this order after you opened it").text
     assert "Ben Okafor" in warning
+
+
+def test_sandbox_digest_added_in_the_modal_posts_a_test_with_its_thread(
+    page: SandboxPage, screenshots: Path
+) -> None:
+    page.open(ADMIN, DIGEST_CHANNEL)
+
+    page.type_in_composer("/backlog digest add")
+    page.modal("New digest")
+    page.click_button("Save", "#modal footer")
+    saved = page.modal("Digest saved").text
+    digest_id = re.search(r"Digest #(\d+)", saved)
+    assert digest_id is not None, saved
+    page.click_button("Done", "#modal footer")
+    page.modal_closed()
+    page.type_in_composer(f"/backlog digest test {digest_id[1]}")
+    page.message("Part 1/")
+    page.click_in_message("Part 1/", "replies")
+
+    assert "Part 2/" in page.message("Part 2/", pane="#thread")
+    page.scroll_to("Part 1/")
+    page.screenshot(screenshots / "digest.png")
+
+
+def test_sandbox_message_shortcut_logs_feedback_that_the_card_shows(page: SandboxPage) -> None:
+    order = quiet_open_orders(date.today())[4]
+    words = f"Customer on {order}: still nothing delivered, we are losing patience."
+    page.open(REP)
+    page.type_in_composer(words)
+
+    page.more_actions(words)
+    page.click_button("Log customer feedback", "#pane .message-actions")
+    page.modal("Customer feedback")
+    page.wait_css("#modal .external-input").send_keys(order)
+    page.click_button(order, "#modal .suggestions")
+    page.click_label("Negative", "#modal")
+    page.click_button("Log feedback", "#modal footer")
+    page.modal_closed()
+    card = page.lookup(order)
+
+    assert "losing patience" in card
+
+
+def test_sandbox_home_tab_pages_through_a_long_list(page: SandboxPage, screenshots: Path) -> None:
+    page.open(REP, "home")
+    page.wait_css("#pane .home-view", "page 1 of")
+    page.screenshot(screenshots / "home.png")
+
+    page.click_button("Next", "#pane .home-view")
+
+    assert page.wait_css("#pane .home-view", "page 2 of")
+
+
+def test_sandbox_viewer_is_refused_politely(page: SandboxPage) -> None:
+    order = quiet_open_orders(date.today())[5]
+    page.open(VIEWER)
+    page.lookup(order)
+
+    page.click_in_message(f"Order {order}", "Update ETA")
+
+    refusal = page.wait_css("#pane .message, #modal .modal", "you have viewer access").text
+    assert "Ask an admin" in refusal
