@@ -145,6 +145,12 @@ class SandboxPage:
 
         return int(self.retry(count))
 
+    def wait_until(self, condition: Any, message: str) -> None:
+        """Wait until `condition()` holds, as the page updates itself."""
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        WebDriverWait(self.driver, WAIT_SECONDS).until(lambda _: condition(), message)
+
     def modal_closed(self) -> None:
         """Wait until no modal is open."""
         from selenium.webdriver.support.ui import WebDriverWait

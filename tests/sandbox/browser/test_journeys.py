@@ -6,6 +6,8 @@ import re
 from datetime import date, timedelta
 from pathlib import Path
 
+import httpx
+
 from bot.sandbox.demo import quiet_open_orders
 from bot.sandbox.people import DIGEST_CHANNEL
 from tests.sandbox.browser.kit import ADMIN, REP, SECOND_REP, VIEWER, SandboxPage
@@ -151,3 +153,21 @@ def test_sandbox_viewer_is_refused_politely(page: SandboxPage) -> None:
 
     refusal = page.wait_css("#pane .message, #modal .modal", "you have viewer access").text
     assert "Ask an admin" in refusal
+
+
+def test_sandbox_messages_posted_by_the_bot_appear_without_a_reload(page: SandboxPage) -> None:
+    page.open(ADMIN, DIGEST_CHANNEL)
+    before = page.messages_showing("Part 1/")
+    page.driver.execute_script("window.notReloaded = true;")
+
+    # Someone else's gesture, outside this browser: the digest job posts while the page waits.
+    answer = httpx.post(
+        f"{page.url}/sandbox/command",
+        json={"user": ADMIN, "channel": DIGEST_CHANNEL, "text": "/backlog digest test 1"},
+        trust_env=False,
+        timeout=10,
+    )
+
+    assert answer.json() == {"ok": True}
+    page.wait_until(lambda: page.messages_showing("Part 1/") == before + 1, "no new digest shown")
+    assert page.driver.execute_script("return window.notReloaded === true;")
