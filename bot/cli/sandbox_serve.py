@@ -45,7 +45,8 @@ def sandbox_settings(fake: FakeSlack, database: str, signing_secret: str) -> Set
 
 async def serve_sandbox(host: str, port: int, database: str, *, demo: bool) -> None:
     """Run until Ctrl-C."""
-    async with FakeSlack(team_domain="backlog-sandbox", people=names()) as fake:
+    fake = FakeSlack(team_domain="backlog-sandbox", people=names(), one_use_triggers=True)
+    async with fake:
         secret = secrets.token_hex(16)
         settings = sandbox_settings(fake, database, secret)
         seeded = await _prepare(settings, demo)

@@ -22,7 +22,7 @@ from starlette.types import ASGIApp
 
 from bot.sandbox.bridge import Bridge, Refused
 from bot.sandbox.people import BACKLOG_CHANNEL, PEOPLE, person
-from bot.sandbox.render.page import HOME, fragments_for, page
+from bot.sandbox.render.page import fragments_for, page
 from bot.sandbox.workspace import Message, Workspace
 
 STATIC = Path(__file__).parent / "static"
@@ -137,4 +137,3 @@ _GESTURES: dict[str, Handler] = {
     "home": _home,
     "dismiss": _dismiss,
 }
-HOME_TAB = HOME

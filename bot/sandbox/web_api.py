@@ -30,6 +30,7 @@ from bot.sandbox.limits import (
 
 # Messages Slack shows in notifications and screen readers only through `text`.
 _NEEDS_FALLBACK = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral"})
+_TAKES_TRIGGER = frozenset({"views.open", "views.push"})
 
 
 @dataclass
@@ -87,8 +88,11 @@ class FakeSlack:
         spec_path: Path = SPEC_PATH,
         samples_dir: Path = SAMPLES_DIR,
         people: Mapping[str, str] | None = None,
+        one_use_triggers: bool = False,
     ) -> None:
         self.team_id = team_id
+        # Off by default: tests that replay one recorded payload reuse its trigger_id.
+        self.one_use_triggers = one_use_triggers
         self.team_domain = team_domain
         self.calls: list[Call] = []
         self.warnings: list[str] = []
@@ -100,6 +104,7 @@ class FakeSlack:
         self._overrides: dict[str, dict[str, Any]] = {}
         self._counts: Counter[str] = Counter()  # calls to each method so far
         self._holds: dict[tuple[str, int], Hold] = {}  # (method, ordinal of the call)
+        self._used_triggers: set[str] = set()  # Slack takes each trigger_id once
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
         self._stopping = asyncio.Event()
@@ -177,6 +182,7 @@ class FakeSlack:
         self._faults.clear()
         self._overrides.clear()
         self._counts.clear()
+        self._used_triggers.clear()
         for hold in self._holds.values():
             hold.release()
         self._holds.clear()
@@ -320,7 +326,16 @@ class FakeSlack:
             rejection = check_message(args)
         if rejection is None and method in _NEEDS_FALLBACK:
             self._warn_without_fallback(method, args)
+        if rejection is None and self.one_use_triggers and method in _TAKES_TRIGGER:
+            rejection = self._use_trigger(str(args["trigger_id"]))
         return rejection
+
+    def _use_trigger(self, trigger_id: str) -> Rejection | None:
+        # Slack: a trigger_id opens (or pushes) one view; a second use answers this error.
+        if trigger_id in self._used_triggers:
+            return Rejection("exchanged_trigger_id")
+        self._used_triggers.add(trigger_id)
+        return None
 
     def _warn_without_fallback(self, method: str, args: dict[str, Any]) -> None:
         if args.get("blocks") and not str(args.get("text") or "").strip():

@@ -267,6 +267,16 @@ async def test_fake_slack_views_open_returns_the_view_with_id_and_hash(
     assert view["blocks"] == [section()]
 
 
+async def test_fake_slack_with_one_use_triggers_takes_each_trigger_id_once() -> None:
+    async with FakeSlack(one_use_triggers=True) as fake:
+        client = client_for(fake)
+        await client.views_open(trigger_id="t1", view=modal([section()]))
+
+        again = await error_of(client.views_push(trigger_id="t1", view=modal([section()])))
+
+    assert again.response["error"] == "exchanged_trigger_id"
+
+
 @pytest.mark.parametrize(
     "view",
     [modal([section()], title="An overly long modal title"), modal([section()] * 101)],

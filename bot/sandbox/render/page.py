@@ -204,7 +204,10 @@ def _modal(workspace: Workspace, user: str) -> str:
 
 def _notices(workspace: Workspace, user: str) -> str:
     shown = workspace.notices.get(user, [])[-3:]
-    return "".join(f'<div class="refusal">{plain(n)}</div>' for n in shown)
+    if not shown:
+        return ""
+    dismiss = '<button type="button" class="btn dismiss">Dismiss</button>'
+    return "".join(f'<div class="refusal">{plain(n)}</div>' for n in shown) + dismiss
 
 
 def view_with_state(view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:

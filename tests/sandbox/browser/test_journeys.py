@@ -171,3 +171,25 @@ def test_sandbox_messages_posted_by_the_bot_appear_without_a_reload(page: Sandbo
     assert answer.json() == {"ok": True}
     page.wait_until(lambda: page.messages_showing("Part 1/") == before + 1, "no new digest shown")
     assert page.driver.execute_script("return window.notReloaded === true;")
+
+
+def test_sandbox_confirm_dialog_guards_a_digest_removal(page: SandboxPage) -> None:
+    page.open(ADMIN, DIGEST_CHANNEL)
+    page.type_in_composer("/backlog digest add")
+    page.modal("New digest")
+    page.click_button("Save", "#modal footer")
+    digest_id = re.search(r"Digest #(\d+)", page.modal("Digest saved").text)
+    assert digest_id is not None
+    page.click_button("Done", "#modal footer")
+    page.modal_closed()
+    page.type_in_composer("/backlog digest list")
+    remove = f'#pane .block[data-block-id="digest_actions:{digest_id[1]}"]'
+
+    page.click_button("Remove", remove)
+    question = page.wait_css("dialog#confirm[open]", "Remove this digest?").text
+    page.click_button("Keep", "dialog#confirm")
+    page.click_button("Remove", remove)
+    page.click_button("Remove", "dialog#confirm")
+
+    assert f"Digest #{digest_id[1]} and its history will be deleted." in question
+    assert page.message(f"Digest #{digest_id[1]} removed.")
