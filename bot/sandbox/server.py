@@ -62,12 +62,18 @@ def sandbox_web(bot_web: ASGIApp, workspace: Workspace, bridge: Bridge) -> Starl
 
     def gesture(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
-            body = await request.json()
-            user = person(str(body.get("user", ""))).user_id
             try:
+                body = await request.json()
+                if not isinstance(body, dict):
+                    raise TypeError("the body must be a JSON object")
+                user = person(str(body.get("user", ""))).user_id
                 answer = await handler(bridge, user, body)
             except Refused as exc:
                 return JSONResponse({"ok": False, "error": str(exc)}, status_code=422)
+            except (ValueError, TypeError, KeyError) as exc:
+                # The page's own script sends well-formed gestures; this one is not.
+                error = f"malformed request: {type(exc).__name__}: {exc}"
+                return JSONResponse({"ok": False, "error": error}, status_code=400)
             return JSONResponse({"ok": True, **(answer or {})})
 
         return endpoint
