@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from bot.sandbox.answers import BOT_USER_ID
-from bot.sandbox.people import COMMAND, FEEDBACK_SHORTCUT
+from bot.sandbox.people import COMMAND, FEEDBACK_SHORTCUT, escape_mentions
 from bot.sandbox.signing import SignedRequest, SlackRequests
 from bot.sandbox.workspace import Message, Reply, Workspace
 
@@ -33,7 +33,8 @@ class Bridge:
         name, _, text = typed.strip().partition(" ")
         if name != COMMAND:
             raise Refused(f"{name} is not a valid command. In Slack this workspace has {COMMAND}.")
-        signed = self.requests.slash_command(text.strip(), user_id=user, channel_id=channel)
+        typed_text = escape_mentions(text.strip())
+        signed = self.requests.slash_command(typed_text, user_id=user, channel_id=channel)
         body = await self._send(signed, user, channel, None)
         if isinstance(body, dict) and (body.get("text") or body.get("blocks")):
             shared = body.get("response_type") == "in_channel"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # The command as manifest.yml declares it (tests/sandbox checks that they agree).
@@ -77,3 +78,17 @@ def channel_name(channel_id: str) -> str:
 def team_channels_setting() -> str:
     """TEAM_CHANNELS for the sandbox's bot."""
     return ",".join(f"{c.team}={c.channel_id}" for c in CHANNELS if c.team)
+
+
+def escape_mentions(text: str) -> str:
+    """What Slack sends for a command typed with mentions (manifest: should_escape):
+    `@Ana Ruiz` or `@ana` becomes `<@U…|ana>`, `#orders-emea` becomes `<#C…|orders-emea>`."""
+    for p in PEOPLE:
+        first = p.name.split()[0]
+        pattern = rf"(?<![\w.])@(?:{re.escape(p.name)}|{re.escape(first)})\b(?!\.\w)"
+        text = re.sub(pattern, f"<@{p.user_id}|{first.lower()}>", text, flags=re.IGNORECASE)
+    for c in CHANNELS:
+        text = re.sub(
+            rf"(?<![<\w])#{re.escape(c.name)}\b(?!-)", f"<#{c.channel_id}|{c.name}>", text
+        )
+    return text
