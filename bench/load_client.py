@@ -23,7 +23,7 @@ import aiohttp
 
 from bot.blocks.kit import ids
 from bot.blocks.orders.listings import PageRequest
-from tests.fakes.signing import SignedRequest, SlackRequests
+from bot.sandbox.signing import SignedRequest, SlackRequests
 
 # Slack shows the user an error when the ack takes longer than this.
 ACK_DEADLINE_S = 3.0

@@ -25,8 +25,8 @@ from sqlalchemy.engine import make_url
 
 from bench.generate import generate
 from bench.import_bench import DATA, PG_ADMIN
-from tests.fakes.signing import SignedRequest, SlackRequests
-from tests.fakes.slack_api import FakeSlack
+from bot.sandbox.signing import SignedRequest, SlackRequests
+from bot.sandbox.web_api import FakeSlack
 
 SECRET = "bench-signing-secret"
 LATENCY_REQUESTS = 1000

@@ -25,8 +25,8 @@ from bench.import_bench import DATA, PG_ADMIN
 from bench.load_client import Traffic
 from bench.slack_bench import SECRET, _ensure_pg_database, _free_port, _ready
 from bench.soak_checks import ErrorLog, check_answers, cpu_seconds, load_average, rss_mib
-from tests.fakes.signing import SlackRequests
-from tests.fakes.slack_api import FakeSlack
+from bot.sandbox.signing import SlackRequests
+from bot.sandbox.web_api import FakeSlack
 
 TARGET_P99_MS = 100.0
 

@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 
 from bench.load_client import MIX, Traffic
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_limits import check_message
+from bot.sandbox.limits import check_message
+from bot.sandbox.web_api import FakeSlack
 
 # The fallback text each kind of request answers with when it found orders.
 _EXPECTED = {

@@ -17,9 +17,9 @@ from sqlalchemy import text
 
 from bot.blocks.kit import wire
 from bot.bootstrap.container import Services, build_services
+from bot.sandbox.signing import SIGNING_SECRET, SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from storage.core.engine import create_engine
-from tests.fakes.signing import SIGNING_SECRET, SlackRequests
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.common import FixedClock
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")

@@ -17,6 +17,10 @@ _COMMANDS = {
     "import": ("bot.cli.imports:import_command", "Import orders from a CSV file."),
     "db": ("bot.cli.db:db_command", "Database maintenance: upgrade, current, backup."),
     "digest": ("bot.cli.digest:digest_command", "Scheduled digests: list, preview, send."),
+    "sandbox": (
+        "bot.cli.sandbox:sandbox_command",
+        "Try the bot in a local page that acts like Slack.",
+    ),
 }
 
 

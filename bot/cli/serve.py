@@ -18,6 +18,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.applications import Starlette
+from starlette.types import ASGIApp
 
 from bot.bootstrap.container import Services
 from bot.bootstrap.from_settings import services_from
@@ -39,7 +40,13 @@ GRACEFUL_SHUTDOWN_SECONDS = 10
 KEEP_ALIVE_SECONDS = 75
 
 
-async def serve(settings: Settings, host: str, port: int) -> None:
+# What the sandbox puts in front of the bot's own routes (its page, stream and Web API hooks).
+WebWrapper = Callable[[Starlette, Services], ASGIApp]
+
+
+async def serve(
+    settings: Settings, host: str, port: int, wrap_web: WebWrapper | None = None
+) -> None:
     """Run until SIGTERM or SIGINT; in-flight requests finish before the process exits."""
     configure_logging(settings.log_level, settings.log_format)
     # The bot logs each migration with its step number (storage.core.migrate); Alembic's own
@@ -66,7 +73,8 @@ async def serve(settings: Settings, host: str, port: int) -> None:
             digests = schedule_jobs(scheduler, services, app.client, timing)
             await digests.start()
             web = _web(app, services, settings)
-            server = _Server(_uvicorn_config(web, host, port))
+            served = web if wrap_web is None else wrap_web(web, services)
+            server = _Server(_uvicorn_config(served, host, port))
             try:
                 if settings.socket_mode:
                     await _serve_socket_mode(app, web, server, settings)
@@ -145,7 +153,7 @@ def _web(app: AsyncApp, services: Services, settings: Settings) -> Starlette:
     )
 
 
-def _uvicorn_config(web: Starlette, host: str, port: int) -> uvicorn.Config:
+def _uvicorn_config(web: ASGIApp, host: str, port: int) -> uvicorn.Config:
     return uvicorn.Config(
         web,
         host=host,

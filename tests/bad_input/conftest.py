@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.bootstrap.container import Services
+from bot.sandbox.web_api import FakeSlack
 from tests.conftest import Database, sqlite_database
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.common import configure_roles_and_teams, order_row, seed_orders
 from tests.kit.fuzz import ORDER_IDS, REP, VIEWER
 from tests.kit.running_bot import RunningBot, running_bot

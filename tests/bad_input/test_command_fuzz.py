@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.bootstrap.container import Services
-from tests.fakes.signing import SlackRequests
+from bot.sandbox.signing import SlackRequests
 from tests.kit.common import checked_message
 from tests.kit.fuzz import FUZZ, ORDER_IDS, REP, VIEWER, fingerprint
 from tests.kit.running_bot import RunningBot

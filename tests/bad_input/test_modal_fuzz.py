@@ -15,8 +15,8 @@ from bot.blocks.kit import ids
 from bot.blocks.orders.menu import MenuChoice
 from bot.bootstrap.container import Services
 from bot.bootstrap.listeners import register_listeners
+from bot.sandbox.signing import SlackRequests
 from tests.bad_input.modal_states import submitted_state
-from tests.fakes.signing import SlackRequests
 from tests.kit.card import open_modal
 from tests.kit.feedback import command, edit_buttons, open_edit, open_feedback_modal
 from tests.kit.fuzz import FUZZ, REP, fingerprint

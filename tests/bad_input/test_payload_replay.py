@@ -14,7 +14,7 @@ import pytest
 
 from bot.blocks.kit import ids
 from bot.blocks.kit.forms import ModalContext
-from tests.fakes.signing import SignedRequest, SlackRequests
+from bot.sandbox.signing import SignedRequest, SlackRequests
 from tests.kit.card import button, card, eta_state
 from tests.kit.fuzz import REP
 from tests.kit.payloads import PAYLOADS, SAMPLE_FILES, sample

@@ -13,7 +13,7 @@ import pytest
 from bot.blocks.kit import ids
 from bot.blocks.kit.forms import ModalContext
 from bot.bootstrap.container import Services
-from tests.fakes.signing import Forge, SignedRequest, SlackRequests
+from bot.sandbox.signing import Forge, SignedRequest, SlackRequests
 from tests.kit.card import button, card, eta_state
 from tests.kit.fuzz import REP, fingerprint
 from tests.kit.running_bot import RunningBot

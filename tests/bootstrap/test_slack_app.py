@@ -11,10 +11,10 @@ from slack_sdk.models.blocks import Block
 
 from bot.bootstrap.container import Services
 from bot.bootstrap.slack_app import build_app
+from bot.sandbox.signing import SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from bot.services.core.health import HealthService
 from storage.core.engine import create_engine, session_factory
-from tests.fakes.signing import SlackRequests
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.running_bot import RunningBot, bot_settings, running_bot
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.bootstrap.container import Services
+from bot.sandbox.web_api import FakeSlack
 from storage.digests.tables import DigestRun
 from tests.conftest import Database
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.cli import child_env, run_cli
 from tests.kit.digests import add_orders, add_subscription, main_posts, order_values
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.sandbox.signing import SIGNING_SECRET, SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from tests.conftest import REPO
-from tests.fakes.signing import SIGNING_SECRET, SlackRequests
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.cli import child_env, free_port, run_cli, start_bot, stop, wait_healthy
 
 pytestmark = pytest.mark.slow

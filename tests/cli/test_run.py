@@ -14,9 +14,9 @@ import httpx
 import pytest
 
 from bot.bootstrap.container import build_services
+from bot.sandbox.signing import SIGNING_SECRET, SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from tests.conftest import REPO
-from tests.fakes.signing import SIGNING_SECRET, SlackRequests
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.cli import child_env
 from tests.kit.common import order_row, seed_orders
 

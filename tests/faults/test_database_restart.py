@@ -19,13 +19,13 @@ from sqlalchemy import event, text
 
 from bot.blocks.kit import ids
 from bot.bootstrap.container import Services, build_services
+from bot.sandbox.signing import SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from storage.alerts.tables import AlertStatus
 from storage.core import reads
 from storage.core.engine import create_engine
 from storage.orders import card_reads
 from tests.conftest import POSTGRES_URL, Database
-from tests.fakes.signing import SlackRequests
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.alerts import alerts_of, run_alert_job, thread_lines
 from tests.kit.card import REP, card, command, eta_state, events, open_modal, submit
 from tests.kit.common import FixedClock, configure_roles_and_teams, order_row, seed_orders

@@ -27,10 +27,10 @@ from pathlib import Path
 import pytest
 
 from bot.bootstrap.container import Services
+from bot.sandbox.signing import SIGNING_SECRET
+from bot.sandbox.web_api import FakeSlack
 from storage.digests.tables import DigestSubscription, RunStatus
 from tests.conftest import Database
-from tests.fakes.signing import SIGNING_SECRET
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.cli import child_env
 from tests.scale.digests import (
     Thread,

@@ -17,9 +17,9 @@ import pytest
 from bot.blocks.kit import ids
 from bot.bootstrap.container import Services
 from bot.bootstrap.slack_app import RATE_LIMIT_RETRIES
+from bot.sandbox.signing import SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from storage.alerts.tables import AlertStatus
-from tests.fakes.signing import SlackRequests
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.alerts import alerts_of, run_alert_job, thread_lines
 from tests.kit.card import REP, button, card, eta_state, events, open_modal, submit
 from tests.kit.common import FixedClock, configure_roles_and_teams, order_row, seed_orders

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from bot.bootstrap.container import Services
 from bot.jobs.sync.sync_job import SyncJob
+from bot.sandbox.signing import SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from storage.orders.tables import EventKind
-from tests.fakes.signing import SlackRequests
-from tests.fakes.slack_api import FakeSlack
 from tests.integrations.loopback import LoopbackUpstream, serving
 from tests.kit.common import FixedClock, checked_message
 from tests.kit.running_bot import RunningBot, running_bot

@@ -11,9 +11,9 @@ import pytest
 
 from bot.blocks.kit import ids
 from bot.bootstrap.container import Services
+from bot.sandbox.signing import SIGNING_SECRET, SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from tests.conftest import Database, sqlite_database
-from tests.fakes.signing import SIGNING_SECRET, SlackRequests
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.card import button
 from tests.kit.common import order_row, seed_orders
 from tests.kit.running_bot import API_TOKEN, RunningBot, running_bot

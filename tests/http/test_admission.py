@@ -13,10 +13,10 @@ from bot.bootstrap.container import Services
 from bot.bootstrap.slack_app import build_app
 from bot.http.admission import Admission
 from bot.http.app import build_web
+from bot.sandbox.signing import SIGNING_SECRET, SignedRequest, SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from bot.services.core.errors import DatabaseBusy
 from bot.services.orders.reader import OrderDetail
-from tests.fakes.signing import SIGNING_SECRET, SignedRequest, SlackRequests
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.card import button
 from tests.kit.common import order_row, seed_orders
 from tests.kit.running_bot import bot_settings

@@ -19,9 +19,9 @@ from bot.http.app import build_web
 from bot.integrations.sync.upstream import UpstreamConfig, UpstreamSource
 from bot.jobs.alerts.alert_job import AlertJob
 from bot.jobs.digests.slot_jobs import DigestJobs
+from bot.sandbox.signing import SIGNING_SECRET, SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from bot.services.sync import SyncService
-from tests.fakes.signing import SIGNING_SECRET, SlackRequests
-from tests.fakes.slack_api import FakeSlack
 from tests.http.ingest.conftest import order, post
 from tests.integrations.scripted import RecordedSleep, ScriptedUpstream, page, status
 from tests.kit.common import FixedClock, configure_roles_and_teams, order_row, seed_orders

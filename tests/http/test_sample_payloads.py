@@ -11,7 +11,7 @@ import pytest
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from tests.fakes.signing import SlackRequests
+from bot.sandbox.signing import SlackRequests
 from tests.kit.payloads import SAMPLE_FILES, sample
 
 # Keys of Workflow custom functions (Bolt switches to `bot_access_token` when present) and

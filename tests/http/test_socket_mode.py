@@ -15,10 +15,10 @@ from bot.bootstrap.slack_app import build_app, slack_session
 from bot.http.access import AccessRecorder
 from bot.http.metrics import Metrics
 from bot.http.socket_mode import ObservedSocketModeHandler
+from bot.sandbox.payloads import slash_command_form
+from bot.sandbox.signing import SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from tests.conftest import Database, sqlite_database
-from tests.fakes.signing import SlackRequests
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_payloads import slash_command_form
 from tests.kit.running_bot import bot_settings
 
 

@@ -12,9 +12,9 @@ from bot.bootstrap.container import Services
 from bot.bootstrap.slack_app import build_client, slack_session
 from bot.delivery.alerts.alert_posts import AlertDelivery
 from bot.jobs.alerts.alert_job import AlertJob
+from bot.sandbox.web_api import Call, FakeSlack
 from bot.services.alerts.service import AlertService
 from storage.alerts.tables import Alert
-from tests.fakes.slack_api import Call, FakeSlack
 from tests.kit.pace import VirtualTime
 from tests.kit.running_bot import bot_settings
 

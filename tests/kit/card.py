@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from bot.bootstrap.container import Services
+from bot.sandbox.signing import SlackRequests
 from storage.orders.tables import OrderEvent
-from tests.fakes.signing import SlackRequests
 from tests.kit.common import checked_message
 from tests.kit.running_bot import RunningBot
 

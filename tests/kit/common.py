@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.bootstrap.container import Services
+from bot.sandbox.limits import check_message
 from bot.services.ingest.csv_import.rows import ImportOptions
 from storage.orders.tables import Order
-from tests.fakes.slack_limits import check_message
 
 if TYPE_CHECKING:
     from bot.bootstrap.container import Services

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.fakes.signing import SlackRequests
+from bot.sandbox.signing import SlackRequests
 from tests.kit.common import checked_message
 from tests.kit.running_bot import RunningBot
 

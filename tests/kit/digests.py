@@ -13,9 +13,9 @@ from sqlmodel import col
 from bot.bootstrap.container import Services
 from bot.bootstrap.slack_app import RATE_LIMIT_RETRIES
 from bot.delivery.core.pacing import ChannelPacer, paced
+from bot.sandbox.web_api import Call, FakeSlack
 from storage.digests.tables import DigestRun, DigestSubscription
 from storage.orders import queries
-from tests.fakes.slack_api import Call, FakeSlack
 
 # The fixed clock: Tuesday 2026-11-24, 09:00 UTC.
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

@@ -11,8 +11,8 @@ from sqlmodel import col
 
 from bot.blocks.kit import ids
 from bot.bootstrap.container import Services
+from bot.sandbox.signing import SlackRequests
 from storage.feedback.tables import Feedback
-from tests.fakes.signing import SlackRequests
 from tests.kit.common import checked_message
 from tests.kit.running_bot import RunningBot
 

@@ -16,9 +16,9 @@ from bot.bootstrap.slack_app import build_app, slack_session
 from bot.delivery.core.pacing import ChannelPacer
 from bot.http.app import build_web
 from bot.listeners.core.background import Background
+from bot.sandbox.signing import SIGNING_SECRET, SignedRequest
+from bot.sandbox.web_api import FakeSlack
 from bot.settings import Settings
-from tests.fakes.signing import SIGNING_SECRET, SignedRequest
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.pace import VirtualTime
 
 API_TOKEN = "test-api-token"

@@ -9,10 +9,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bootstrap.container import Services
 from bot.integrations.sync.upstream import UpstreamConfig, UpstreamSource
+from bot.sandbox.web_api import FakeSlack
 from bot.services.core.roles import RoleBook
 from bot.services.sync import RecordMapping, SyncPlan, SyncService
 from storage.orders.tables import OrderStatus
-from tests.fakes.slack_api import FakeSlack
 from tests.integrations.loopback import API_KEY, LoopbackUpstream
 from tests.integrations.scripted import RecordedSleep, ScriptedUpstream
 

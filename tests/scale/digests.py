@@ -18,8 +18,8 @@ from sqlmodel import col
 
 from bot.blocks.kit import ids
 from bot.bootstrap.container import Services
+from bot.sandbox.web_api import Call, FakeSlack
 from storage.digests.tables import DigestRun, DigestSubscription, RunStatus
-from tests.fakes.slack_api import Call, FakeSlack
 from tests.kit.digests import add_orders, add_subscription, order_values, posts_to
 
 LAGGING = 60  # a digest of that many rows is a main message and three or four thread parts

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.fakes.signing import SignedRequest
+from bot.sandbox.signing import SignedRequest
 
 START_SECONDS = 60  # three interpreters importing and migrating in turn on two cores
 STOP_SECONDS = 20

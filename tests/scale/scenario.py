@@ -19,8 +19,8 @@ from bot.blocks.kit import ids
 from bot.blocks.kit.forms import ModalContext
 from bot.blocks.orders.button_modals import OrderBrief
 from bot.blocks.orders.menu import MenuChoice
-from tests.fakes.signing import SIGNING_SECRET, SlackRequests
-from tests.fakes.slack_api import FakeSlack
+from bot.sandbox.signing import SIGNING_SECRET, SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from tests.kit.common import checked_message
 from tests.scale.processes import BotProcess
 

@@ -22,10 +22,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.bootstrap.container import Services
+from bot.sandbox.signing import SIGNING_SECRET
+from bot.sandbox.web_api import FakeSlack
 from storage.digests.tables import DigestRun, DigestSubscription, RunStatus
 from tests.conftest import Database
-from tests.fakes.signing import SIGNING_SECRET
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.cli import child_env
 from tests.scale.digests import (
     add_daily_digest,

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.bootstrap.container import build_services
+from bot.sandbox.signing import SIGNING_SECRET
+from bot.sandbox.web_api import FakeSlack
 from storage.alerts.tables import Alert, AlertStatus
-from tests.fakes.signing import SIGNING_SECRET
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.cli import child_env
 from tests.kit.common import order_row, seed_orders
 from tests.scale.processes import bot_processes

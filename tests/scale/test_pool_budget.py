@@ -16,11 +16,11 @@ from sqlalchemy import select, text
 from sqlmodel import col
 
 from bot.bootstrap.container import Services
+from bot.sandbox.signing import SIGNING_SECRET, SignedRequest, SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from storage.core.engine import create_engine
 from storage.orders.tables import EventKind, OrderEvent
 from tests.conftest import POSTGRES_URL, Database
-from tests.fakes.signing import SIGNING_SECRET, SignedRequest, SlackRequests
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.cli import child_env, run_cli
 from tests.kit.common import order_row, write_csv
 from tests.scale.processes import bot_processes

@@ -24,12 +24,12 @@ from sqlalchemy import select
 
 from bot.blocks.kit import ids
 from bot.bootstrap.container import Services
+from bot.sandbox.signing import SIGNING_SECRET, SlackRequests
+from bot.sandbox.web_api import Call, FakeSlack
 from storage.alerts.tables import Alert, AlertKind, AlertStatus
 from storage.core.receipt_tables import SlackEventReceipt
 from storage.orders.tables import EventKind, Order, OrderEvent
 from tests.conftest import Database
-from tests.fakes.signing import SIGNING_SECRET, SlackRequests
-from tests.fakes.slack_api import Call, FakeSlack
 from tests.kit.cli import child_env, run_cli
 from tests.kit.common import order_row, write_csv
 from tests.scale.processes import BotProcess, bot_processes, problems

@@ -16,6 +16,7 @@ from bot.blocks.home.view import (
 )
 from bot.blocks.kit import ids
 from bot.bootstrap.container import Services
+from bot.sandbox.limits import check_view
 from bot.services.home.admin_panels import AdminPanel, SubscriptionLine
 from bot.services.home.dashboard import Dashboard, HomeFilter, HomeList, Page, PendingExpedite
 from bot.services.home.team_figures import TeamFigures
@@ -24,7 +25,6 @@ from bot.services.orders.reader import OrderSummary
 from bot.services.sync.health import SyncHealth
 from storage.digests.tables import DigestSubscription
 from storage.orders.tables import ExpediteRequest, Order, OrderStatus
-from tests.fakes.slack_limits import check_view
 from tests.kit.home import OVERDUE, REP, SLIPPED, add_orders
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

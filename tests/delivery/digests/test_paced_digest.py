@@ -8,7 +8,7 @@ from typing import Any
 from bot.blocks.kit import ids
 from bot.bootstrap.container import Services
 from bot.jobs.digests.slot_jobs import DigestJobs
-from tests.fakes.slack_api import FakeSlack
+from bot.sandbox.web_api import FakeSlack
 from tests.kit.digests import (
     add_orders,
     add_subscription,

@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from bot.bootstrap.container import Services
+from bot.sandbox.web_api import FakeSlack
 from storage.orders import queries
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.running_bot import API_TOKEN, RunningBot, running_bot
 
 AUTH = {"Authorization": f"Bearer {API_TOKEN}"}

@@ -7,7 +7,7 @@ import hmac
 import pytest
 
 from bot.bootstrap.container import Services
-from tests.fakes.slack_api import FakeSlack
+from bot.sandbox.web_api import FakeSlack
 from tests.http.ingest.conftest import AUTH, order, stored_counts
 from tests.kit.running_bot import API_TOKEN, RunningBot, running_bot
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from bot.bootstrap.container import Services
 from bot.http.ingest.models import RESPONSE_MODELS
 from bot.http.ingest.openapi import build_openapi
-from tests.fakes.slack_api import FakeSlack
+from bot.sandbox.web_api import FakeSlack
 from tests.http.ingest.conftest import AUTH, order, post
 from tests.http.ingest.schema_strategies import ANY_JSON, SchemaStrategies, json_body
 from tests.kit.running_bot import RunningBot, running_bot

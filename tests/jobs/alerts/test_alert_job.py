@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from bot.bootstrap.container import Services, build_services
+from bot.sandbox.web_api import Call, FakeSlack
 from bot.services.alerts.service import LEASE, AlertService
 from bot.services.orders.actions import ContactChannel, ContactOutcome, EtaReason
 from storage.alerts.tables import AlertKind, AlertStatus
 from tests.conftest import Database
-from tests.fakes.slack_api import Call, FakeSlack
 from tests.kit.alerts import alert_job, alerts_of, run_alert_job, thread_lines
 from tests.kit.common import FixedClock, configure_roles_and_teams, order_row, seed_orders
 

@@ -9,7 +9,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.bootstrap.container import Services
 from bot.jobs.alerts.alert_job import INTERVAL_SECONDS, schedule_alerts
 from bot.jobs.core.receipt_purge import PURGE_MINUTES, purge_receipts, schedule_receipt_purge
-from tests.fakes.slack_api import FakeSlack
+from bot.sandbox.web_api import FakeSlack
 from tests.kit.alerts import alert_job
 from tests.kit.common import FixedClock
 

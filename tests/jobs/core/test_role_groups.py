@@ -5,8 +5,8 @@ from __future__ import annotations
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.jobs.core.role_groups import RoleGroupRefresh
+from bot.sandbox.web_api import FakeSlack
 from bot.services.core.roles import Role, RoleBook
-from tests.fakes.slack_api import FakeSlack
 
 
 def client(fake: FakeSlack) -> AsyncWebClient:

@@ -9,11 +9,11 @@ import pytest
 
 from bot.bootstrap.container import Services, build_services
 from bot.jobs.digests.slot_jobs import DigestJobs
+from bot.sandbox.web_api import FakeSlack
 from bot.services.digests import build_digests
 from bot.services.digests.claims import LEASE, DigestClaims
 from storage.digests.tables import DigestSubscription, RunStatus
 from tests.conftest import Database
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.common import FixedClock
 from tests.kit.digests import (
     NOW,

@@ -15,9 +15,9 @@ from bot.bootstrap.container import Services
 from bot.delivery.digests.digest_posts import DigestPoster
 from bot.jobs.digests.slot_jobs import RECOVERY_JOB, SWEEP_JOB, DigestJobs
 from bot.jobs.digests.slot_trigger import SlotTrigger
+from bot.sandbox.web_api import FakeSlack
 from bot.services.core.schedule import next_runs
 from storage.digests import subscriptions as digest_subscriptions
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.digests import add_subscription, main_posts, slack_client
 
 

@@ -17,11 +17,11 @@ import pytest
 from bot.bootstrap.container import Services, build_services
 from bot.delivery.digests.digest_posts import TAKEN_OVER
 from bot.jobs.digests.slot_jobs import DigestJobs
+from bot.sandbox.web_api import FakeSlack, Hold
 from bot.services.digests import build_digests
 from bot.services.digests.claims import LEASE
 from storage.digests.tables import DigestSubscription, RunStatus
 from tests.conftest import Database
-from tests.fakes.slack_api import FakeSlack, Hold
 from tests.kit.common import FixedClock
 from tests.kit.digests import (
     NOW,

@@ -16,11 +16,11 @@ from sqlmodel import col
 from bot.bootstrap.container import Services
 from bot.bootstrap.slack_app import build_client
 from bot.jobs.feedback.weekly_report import FeedbackDigestJob
+from bot.sandbox.web_api import FakeSlack
 from bot.services.digests.claims import DigestClaims
 from bot.services.feedback.entries import FeedbackInput
 from storage.digests.tables import DigestRun, DigestSubscription, RunStatus
 from storage.feedback.tables import FeedbackTag, Sentiment
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.common import FixedClock, checked_message, order_row, seed_orders
 from tests.kit.pace import VirtualTime
 from tests.kit.running_bot import bot_settings

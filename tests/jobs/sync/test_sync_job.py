@@ -10,8 +10,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.bootstrap.container import Services
 from bot.jobs.sync.sync_job import SyncJob, schedule_sync
-from tests.fakes.signing import SlackRequests
-from tests.fakes.slack_api import FakeSlack
+from bot.sandbox.signing import SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from tests.integrations.loopback import LoopbackUpstream, serving
 from tests.kit.common import FixedClock, checked_message
 from tests.kit.running_bot import running_bot

@@ -22,11 +22,11 @@ from sqlmodel import col
 
 from bot.bootstrap.container import Services, build_services
 from bot.bootstrap.slack_app import build_app
+from bot.sandbox.signing import SignedRequest, SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from bot.services.core.event_receipts import EventReceipts
 from storage.core.receipt_tables import SlackEventReceipt
 from tests.conftest import Database
-from tests.fakes.signing import SignedRequest, SlackRequests
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.common import FixedClock
 from tests.kit.running_bot import bot_settings
 

@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.bootstrap.container import Services
+from bot.sandbox.web_api import FakeSlack
 from bot.services.core.roles import RoleBook
 from bot.services.orders.actions import OrderActions
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.digest_modal import LEAD, REP, VIEWER
 from tests.kit.running_bot import RunningBot, running_bot
 

@@ -24,9 +24,9 @@ from bot.blocks.digests.subscription_fields import (
 )  # fmt: skip
 from bot.blocks.kit import ids
 from bot.bootstrap.container import Services
+from bot.sandbox.signing import SlackRequests
 from storage.digests import subscriptions as digest_subscriptions
 from storage.digests.tables import DigestSubscription
-from tests.fakes.signing import SlackRequests
 from tests.kit.digest_modal import (
     CHANNEL as DIGEST_CHANNEL,
 )

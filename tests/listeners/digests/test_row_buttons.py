@@ -11,9 +11,9 @@ from bot.blocks.kit.forms import ModalContext
 from bot.bootstrap.container import Services
 from bot.delivery.digests.digest_posts import DigestSender
 from bot.jobs.digests.slot_jobs import DigestJobs
+from bot.sandbox.signing import SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from storage.orders.tables import EventKind
-from tests.fakes.signing import SlackRequests
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.digest_modal import CHANNEL, REP, VIEWER, replies
 from tests.kit.digests import add_orders, add_subscription, overdue, posts_to, slack_client
 from tests.kit.menu import events

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.bootstrap.container import Services
-from tests.fakes.slack_api import FakeSlack
+from bot.sandbox.web_api import FakeSlack
 from tests.kit.common import configure_roles_and_teams, order_row, seed_orders
 from tests.kit.feedback import REP, VIEWER
 from tests.kit.running_bot import RunningBot, running_bot

@@ -7,10 +7,10 @@ from typing import Any
 
 from bot.blocks.kit import ids
 from bot.bootstrap.container import Services
+from bot.sandbox.signing import SlackRequests
 from bot.services.feedback.entries import FeedbackInput
 from storage.feedback.tables import FeedbackTag, Sentiment
 from storage.orders.tables import EventKind
-from tests.fakes.signing import SlackRequests
 from tests.kit.feedback import (
     LEAD,
     REP,

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from bot.bootstrap.container import Services
+from bot.sandbox.signing import SlackRequests
 from bot.services.feedback.entries import FeedbackInput
 from storage.feedback.tables import FeedbackTag, Sentiment
-from tests.fakes.signing import SlackRequests
 from tests.kit.common import checked_message, order_row, seed_orders
 from tests.kit.feedback import REP, VIEWER
 from tests.kit.running_bot import RunningBot

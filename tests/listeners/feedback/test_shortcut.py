@@ -13,10 +13,10 @@ from slack_sdk.models.blocks import Option
 from bot.blocks.feedback.replies import BOT_MESSAGE_REFUSAL
 from bot.blocks.kit import ids
 from bot.bootstrap.container import Services
+from bot.sandbox.payloads import BOT_ID, BOT_USER_ID
+from bot.sandbox.signing import FORM, SIGNING_SECRET, SignedRequest, SlackRequests, sign
 from storage.orders.tables import EventKind
 from tests.conftest import SHARED
-from tests.fakes.signing import FORM, SIGNING_SECRET, SignedRequest, SlackRequests, sign
-from tests.fakes.slack_payloads import BOT_ID, BOT_USER_ID
 from tests.kit.feedback import (
     CUSTOMER,
     LEAD,

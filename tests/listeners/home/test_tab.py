@@ -13,12 +13,12 @@ from bot.blocks.kit import ids
 from bot.blocks.kit.forms import ModalContext
 from bot.blocks.orders.menu import MenuChoice, OrderRef
 from bot.bootstrap.container import Services
+from bot.sandbox.limits import check_view
+from bot.sandbox.payloads import modal_view
+from bot.sandbox.signing import SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from bot.services.home.dashboard import HomeFilter, HomeList
 from bot.services.orders.lagging import LagKind
-from tests.fakes.signing import SlackRequests
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_limits import check_view
-from tests.fakes.slack_payloads import modal_view
 from tests.kit.card import eta_state
 from tests.kit.common import configure_roles_and_teams
 from tests.kit.home import LEAD, OVERDUE, REP, SLIPPED, VIEWER, add_orders, add_subscription

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from bot.bootstrap.container import Services
+from bot.sandbox.web_api import FakeSlack
 from bot.services.core.roles import Role, RoleBook
 from bot.services.core.teams import TeamChannels
 from bot.services.orders.actions import OrderActions
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.common import order_row, seed_orders
 from tests.kit.menu import LEAD, REP, VIEWER
 from tests.kit.running_bot import RunningBot, running_bot

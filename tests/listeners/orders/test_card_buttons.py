@@ -14,9 +14,9 @@ from sqlalchemy import select
 from bot.blocks.kit import ids
 from bot.blocks.kit.forms import ModalContext
 from bot.bootstrap.container import Services
+from bot.sandbox.signing import SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from storage.alerts.tables import Alert
-from tests.fakes.signing import SlackRequests
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.alerts import run_alert_job
 from tests.kit.card import REP, VIEWER, button, card, eta_state, events, open_modal, submit
 from tests.kit.common import checked_message, configure_roles_and_teams, order_row, seed_orders

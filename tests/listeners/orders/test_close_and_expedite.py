@@ -9,9 +9,9 @@ import pytest
 
 from bot.blocks.kit import ids
 from bot.blocks.orders.menu import MenuChoice
+from bot.sandbox.signing import SlackRequests
 from bot.services.core.teams import TeamChannels
 from storage.orders.tables import ExpediteStatus, OrderStatus
-from tests.fakes.signing import SlackRequests
 from tests.kit.common import FixedClock
 from tests.kit.menu import (
     LEAD,

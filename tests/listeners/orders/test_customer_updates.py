@@ -16,12 +16,12 @@ from bot.blocks.kit import ids
 from bot.blocks.kit.forms import ModalContext
 from bot.bootstrap.container import Services
 from bot.integrations.orders.helpdesk import HelpdeskWebhook
+from bot.sandbox.limits import check_view
+from bot.sandbox.payloads import modal_view
+from bot.sandbox.signing import SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from bot.services.orders.actions import EtaReason
 from storage.orders.tables import EventKind
-from tests.fakes.signing import SlackRequests
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_limits import check_view
-from tests.fakes.slack_payloads import modal_view
 from tests.kit.common import checked_message, configure_roles_and_teams
 from tests.kit.home import OVERDUE, REP, VIEWER, add_orders
 from tests.kit.running_bot import RunningBot, running_bot

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from bot.bootstrap.container import Services
-from tests.fakes.signing import SlackRequests
-from tests.fakes.slack_api import FakeSlack
+from bot.sandbox.signing import SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from tests.kit.card import command
 from tests.kit.common import checked_message, order_row, seed_orders
 from tests.kit.running_bot import RunningBot, running_bot

@@ -10,8 +10,8 @@ import pytest
 from bot.blocks.kit import ids
 from bot.blocks.kit.forms import ModalContext
 from bot.blocks.orders.menu import MenuChoice
+from bot.sandbox.signing import SlackRequests
 from storage.orders.tables import OrderStatus
-from tests.fakes.signing import SlackRequests
 from tests.kit.menu import (
     ORDER,
     OTHER,

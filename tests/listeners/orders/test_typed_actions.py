@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from bot.bootstrap.container import Services, build_services
+from bot.sandbox.signing import SlackRequests
+from bot.sandbox.web_api import FakeSlack
 from tests.conftest import Database
-from tests.fakes.signing import SlackRequests
-from tests.fakes.slack_api import FakeSlack
 from tests.kit.common import checked_message, configure_roles_and_teams, order_row, seed_orders
 from tests.kit.running_bot import RunningBot, running_bot
 

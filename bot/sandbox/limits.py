@@ -11,7 +11,10 @@ from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
+# Slack's OpenAPI spec sits in ../shared next to the project's checkouts (the tests read it);
+# a user's clone has no ../shared, and the sandbox then reads the table packaged with it.
 SPEC_PATH = Path(__file__).parents[3] / "shared/slack/web-api-openapi-v2.json"
+PACKAGED_PATH = Path(__file__).parent / "data/web_api.json"
 
 # Slack: "You can include up to 50 blocks in each message" (Block Kit reference).
 MAX_MESSAGE_BLOCKS = 50
@@ -60,7 +63,9 @@ class Rejection:
 
 
 def load_required_args(spec_path: Path = SPEC_PATH) -> dict[str, frozenset[str]]:
-    """Known methods and their required arguments, read from the OpenAPI spec."""
+    """Known methods and their required arguments, read from the OpenAPI spec if present."""
+    if not spec_path.exists():
+        return packaged_required_args()
     spec = json.loads(spec_path.read_text(encoding="utf-8"))
     required: dict[str, frozenset[str]] = {}
     for path, operations in spec["paths"].items():
@@ -74,6 +79,18 @@ def load_required_args(spec_path: Path = SPEC_PATH) -> dict[str, frozenset[str]]
     for method, extra in EXTRA_REQUIRED.items():
         required[method] = required.get(method, frozenset()) | extra
     return required
+
+
+def packaged_required_args() -> dict[str, frozenset[str]]:
+    """The methods the bot and the sandbox call, with their required arguments (package data)."""
+    table = json.loads(PACKAGED_PATH.read_text(encoding="utf-8"))["required"]
+    return {method: frozenset(names) for method, names in table.items()}
+
+
+def packaged_answers() -> dict[str, dict[str, Any]]:
+    """A minimal success body per method (package data), for when Slack's samples are absent."""
+    answers: dict[str, dict[str, Any]] = json.loads(PACKAGED_PATH.read_text("utf-8"))["answers"]
+    return answers
 
 
 def decode_json_args(args: dict[str, Any]) -> Rejection | None:

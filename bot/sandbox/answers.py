@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from bot.sandbox.limits import packaged_answers
+
+# Slack's sample answers in ../shared (tests); without them, the packaged minimal answers.
 SAMPLES_DIR = Path(__file__).parents[3] / "shared/slack/api"
 BOT_USER_ID = "UBOT"
 BOT_ID = "BBOT"
@@ -22,8 +26,15 @@ _FIRST_TS_MICROS = 1_700_000_000_000_000
 class DefaultAnswers:
     """Builds `ok: true` bodies; samples are read on first use and kept per instance."""
 
-    def __init__(self, team_id: str, team_domain: str, samples_dir: Path = SAMPLES_DIR) -> None:
+    def __init__(
+        self,
+        team_id: str,
+        team_domain: str,
+        samples_dir: Path = SAMPLES_DIR,
+        people: Mapping[str, str] | None = None,
+    ) -> None:
         self.team_id = team_id
+        self._people = dict(people or {})  # user id -> real name (the sandbox's people)
         self.team_domain = team_domain
         self._samples_dir = samples_dir
         self._samples: dict[str, dict[str, Any] | None] = {}
@@ -58,7 +69,12 @@ class DefaultAnswers:
         """Slack's sample answer without its placeholder error fields, or just `ok`."""
         if method not in self._samples:
             path = self._samples_dir / f"{method}.json"
-            self._samples[method] = json.loads(path.read_text("utf-8")) if path.exists() else None
+            if path.exists():
+                self._samples[method] = json.loads(path.read_text("utf-8"))
+            elif not self._samples_dir.exists():
+                self._samples[method] = packaged_answers().get(method)
+            else:
+                self._samples[method] = None
         sample = self._samples[method]
         if sample is None:
             return {"ok": True}
@@ -131,7 +147,7 @@ class DefaultAnswers:
         }
 
     def _user(self, user_id: str, sample: dict[str, Any]) -> dict[str, Any]:
-        name = f"user-{user_id.lower()}"
+        name = self._people.get(user_id) or f"user-{user_id.lower()}"
         user = {k: v for k, v in sample.items() if not k.startswith("enterprise_")}
         return {
             **user,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from slack_sdk.signature import SignatureVerifier
 
-from tests.fakes.signing import Forge, SignedRequest, SlackRequests, sign
+from bot.sandbox.signing import Forge, SignedRequest, SlackRequests, sign
 
 # Fixtures reach pytest through module globals; tests/conftest.py will import them for all.
 

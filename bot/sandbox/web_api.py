@@ -11,7 +11,7 @@ import socket
 import struct
 import time
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -19,8 +19,8 @@ from typing import Any, Literal
 
 from aiohttp import web
 
-from tests.fakes.slack_answers import SAMPLES_DIR, VIEW_METHODS, DefaultAnswers
-from tests.fakes.slack_limits import (
+from bot.sandbox.answers import SAMPLES_DIR, VIEW_METHODS, DefaultAnswers
+from bot.sandbox.limits import (
     SPEC_PATH,
     Rejection,
     check_arguments,
@@ -32,6 +32,7 @@ from tests.fakes.slack_limits import (
 
 # Messages Slack shows in notifications and screen readers only through `text`.
 _NEEDS_FALLBACK = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral"})
+_TAKES_TRIGGER = frozenset({"views.open", "views.push"})
 
 
 @dataclass
@@ -88,17 +89,24 @@ class FakeSlack:
         team_domain: str = "backlog-test",
         spec_path: Path = SPEC_PATH,
         samples_dir: Path = SAMPLES_DIR,
+        people: Mapping[str, str] | None = None,
+        one_use_triggers: bool = False,
     ) -> None:
         self.team_id = team_id
+        # Off by default: tests that replay one recorded payload reuse its trigger_id.
+        self.one_use_triggers = one_use_triggers
         self.team_domain = team_domain
         self.calls: list[Call] = []
         self.warnings: list[str] = []
         self._required = load_required_args(spec_path)
-        self._answers = DefaultAnswers(team_id, team_domain, samples_dir)
+        self._answers = DefaultAnswers(team_id, team_domain, samples_dir, people)
+        # Called with each call and the body answered (the sandbox's page follows Slack's state).
+        self.observers: list[Callable[[Call, dict[str, Any]], None]] = []
         self._faults: defaultdict[str, deque[_Fault]] = defaultdict(deque)
         self._overrides: dict[str, dict[str, Any]] = {}
         self._counts: Counter[str] = Counter()  # calls to each method so far
         self._holds: dict[tuple[str, int], Hold] = {}  # (method, ordinal of the call)
+        self._used_triggers: set[str] = set()  # Slack takes each trigger_id once
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
         self._stopping = asyncio.Event()
@@ -178,6 +186,7 @@ class FakeSlack:
         self._faults.clear()
         self._overrides.clear()
         self._counts.clear()
+        self._used_triggers.clear()
         for hold in self._holds.values():
             hold.release()
         self._holds.clear()
@@ -242,6 +251,7 @@ class FakeSlack:
             return _json(Rejection("request_dropped").body())  # nobody is there to read it
         response = await self._answer_api(method, args, bad_json, request)
         call.refused = _refused(response)
+        self._notify(call, response)
         return response
 
     async def _answer_api(
@@ -280,14 +290,24 @@ class FakeSlack:
     async def _handle_response_url(self, request: web.Request) -> web.Response:
         args, bad_json = await _read_args(request)
         headers, peer = dict(request.headers), _peer(request)
-        self.calls.append(Call("response_url", args, headers, request.path, peer))
+        call = Call("response_url", args, headers, request.path, peer)
+        self.calls.append(call)
         fault = await self._take_fault("response_url", request)
         if fault is not None:
             return fault
         rejection = bad_json or check_message(args)
+        response = _json({"ok": True})
         if rejection is not None:
-            return _json(rejection.body(), status=400)
-        return _json({"ok": True})
+            response = _json(rejection.body(), status=400)
+        self._notify(call, response)
+        return response
+
+    def _notify(self, call: Call, response: web.Response) -> None:
+        if not self.observers or not isinstance(response.body, bytes):
+            return
+        body = json.loads(response.body)
+        for observer in self.observers:
+            observer(call, body)
 
     async def _held(self, hold: Hold, call: Call, request: web.Request) -> bool:
         """Wait for the release (or the fake's stop); False if the client has gone meanwhile."""
@@ -334,7 +354,16 @@ class FakeSlack:
             rejection = check_message(args)
         if rejection is None and method in _NEEDS_FALLBACK:
             self._warn_without_fallback(method, args)
+        if rejection is None and self.one_use_triggers and method in _TAKES_TRIGGER:
+            rejection = self._use_trigger(str(args["trigger_id"]))
         return rejection
+
+    def _use_trigger(self, trigger_id: str) -> Rejection | None:
+        # Slack: a trigger_id opens (or pushes) one view; a second use answers this error.
+        if trigger_id in self._used_triggers:
+            return Rejection("exchanged_trigger_id")
+        self._used_triggers.add(trigger_id)
+        return None
 
     def _warn_without_fallback(self, method: str, args: dict[str, Any]) -> None:
         if args.get("blocks") and not str(args.get("text") or "").strip():

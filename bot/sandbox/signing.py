@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, TypedDict, Unpack
 from urllib.parse import parse_qsl, urlencode
 
-from tests.fakes.slack_payloads import (
+from bot.sandbox.payloads import (
     Workspace,
     app_home_opened_event,
     channel,

@@ -14,7 +14,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from tests.fakes.slack_api import FakeSlack
+from bot.sandbox.web_api import FakeSlack
 from tests.kit.pace import VirtualTime
 
 # Fixtures reach pytest through module globals; tests/conftest.py will import them for all.
@@ -284,6 +284,16 @@ async def test_fake_slack_views_open_returns_the_view_with_id_and_hash(
     assert view["hash"]
     assert view["title"] == MODAL_TITLE
     assert view["blocks"] == [section()]
+
+
+async def test_fake_slack_with_one_use_triggers_takes_each_trigger_id_once() -> None:
+    async with FakeSlack(one_use_triggers=True) as fake:
+        client = client_for(fake)
+        await client.views_open(trigger_id="t1", view=modal([section()]))
+
+        again = await error_of(client.views_push(trigger_id="t1", view=modal([section()])))
+
+    assert again.response["error"] == "exchanged_trigger_id"
 
 
 @pytest.mark.parametrize(
