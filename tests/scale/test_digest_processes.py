@@ -67,6 +67,7 @@ async def test_three_processes_post_each_digest_slot_once(
         SLACK_API_URL=fake_slack.base_url,
         DIGEST_SWEEP_SECONDS="1",
         SLACK_MESSAGE_INTERVAL_SECONDS="0",  # pacing is tested on a virtual clock elsewhere
+        LOG_LEVEL="DEBUG",  # APScheduler names each job it runs only at DEBUG (the premise below)
     )
 
     async with bot_processes(3, env, tmp_path) as bots:
