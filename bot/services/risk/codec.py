@@ -1,0 +1,90 @@
+"""RiskModel <-> JSON: versioned, plain types only, floats kept exactly (repr round-trips)."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from bot.services.risk.calibration import Platt
+from bot.services.risk.features import FEATURES
+from bot.services.risk.levels import LEVELS
+from bot.services.risk.logistic import LogisticFit
+from bot.services.risk.model import VERSION, Params, RiskModel
+from bot.services.risk.rates import Priors
+from bot.services.risk.reasons import Record
+
+
+def _levels(model: RiskModel) -> dict[str, dict[str, list[float]]]:
+    """Per level and key: weighted orders, weighted late, then the recent record."""
+    out: dict[str, dict[str, list[float]]] = {}
+    for level in LEVELS:
+        records = model.records[level]
+        out[level] = {}
+        for key, (n, late) in model.tables[level].items():
+            record = records.get(key, Record(0, 0, 0))
+            out[level][key] = [n, late, record.late, record.total, record.median_days_late]
+    return out
+
+
+def encode(model: RiskModel) -> str:
+    """The model as a JSON document."""
+    fit = model.logistic
+    document: dict[str, Any] = {
+        "version": model.version,
+        "as_of": model.as_of.isoformat(),
+        "window": [model.window[0].isoformat(), model.window[1].isoformat()],
+        "rows": model.rows,
+        # NaN is not JSON (PostgreSQL's jsonb refuses it): a metric that could not be computed
+        # is left out.
+        "metrics": {k: v for k, v in model.metrics.items() if not math.isnan(v)},
+        "params": asdict(model.params),
+        "lead_days": model.lead_days,
+        "base_rate": model.base_rate,
+        "features": list(FEATURES),
+        "logistic": {
+            "intercept": fit.intercept,
+            "coefs": list(fit.coefs),
+            "means": list(fit.means),
+            "scales": list(fit.scales),
+        },
+        "platt": {"slope": model.platt.slope, "offset": model.platt.offset},
+        "levels": _levels(model),
+    }
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+def decode(text: str) -> RiskModel:
+    """A model back from `encode`'s output; refuses other versions or feature lists."""
+    document = json.loads(text)
+    if document.get("version") != VERSION or document.get("features") != list(FEATURES):
+        raise ValueError(f"unsupported risk model: version {document.get('version')}")
+    params = dict(document["params"])
+    params["priors"] = Priors(**params["priors"])
+    fit = document["logistic"]
+    levels = document["levels"]
+    return RiskModel(
+        as_of=date.fromisoformat(document["as_of"]),
+        window=(
+            date.fromisoformat(document["window"][0]),
+            date.fromisoformat(document["window"][1]),
+        ),
+        rows=document["rows"],
+        params=Params(**params),
+        lead_days=document["lead_days"],
+        base_rate=document["base_rate"],
+        tables={level: {key: (v[0], v[1]) for key, v in levels[level].items()} for level in LEVELS},
+        records={
+            level: {
+                key: Record(int(v[2]), int(v[3]), int(v[4])) for key, v in levels[level].items()
+            }
+            for level in LEVELS
+        },
+        logistic=LogisticFit(
+            fit["intercept"], tuple(fit["coefs"]), tuple(fit["means"]), tuple(fit["scales"])
+        ),
+        platt=Platt(**document["platt"]),
+        metrics=dict(document["metrics"]),
+    )

@@ -1,0 +1,138 @@
+"""A small weighted L2 logistic regression fit by Newton's method, in pure Python."""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+from operator import mul
+
+Column = Sequence[float]
+# exp() overflows past about 709; a margin of 35 already means p = 1 - 6e-16.
+_MAX_MARGIN = 35.0
+
+
+@dataclass(frozen=True, slots=True)
+class LogisticFit:
+    """Coefficients on the raw feature scale, with the training means (for reasons)."""
+
+    intercept: float
+    coefs: tuple[float, ...]
+    means: tuple[float, ...]
+    scales: tuple[float, ...]
+
+    def margin(self, row: Sequence[float]) -> float:
+        """The log-odds for one feature row."""
+        return self.intercept + math.fsum(map(mul, self.coefs, row))
+
+
+def sigmoid(margin: float) -> float:
+    """The logistic function, safe for any margin."""
+    margin = min(max(margin, -_MAX_MARGIN), _MAX_MARGIN)
+    return 1.0 / (1.0 + math.exp(-margin))
+
+
+def _moments(column: Column, weights: Column, total: float) -> tuple[float, float]:
+    mean = sum(map(mul, column, weights)) / total
+    spread = sum(w * (x - mean) ** 2 for x, w in zip(column, weights, strict=True)) / total
+    # A constant column (say, no slips anywhere) keeps scale 1 and so gets coefficient 0.
+    return mean, math.sqrt(spread) if spread > 1e-12 else 1.0
+
+
+def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
+    """Solve a small symmetric positive-definite system by Gaussian elimination."""
+    size = len(vector)
+    rows = [[*matrix[i], vector[i]] for i in range(size)]
+    for pivot in range(size):
+        best = max(range(pivot, size), key=lambda r: abs(rows[r][pivot]))
+        rows[pivot], rows[best] = rows[best], rows[pivot]
+        head = rows[pivot]
+        for r in range(pivot + 1, size):
+            factor = rows[r][pivot] / head[pivot]
+            rows[r] = [a - factor * b for a, b in zip(rows[r], head, strict=True)]
+    solution = [0.0] * size
+    for i in reversed(range(size)):
+        tail = sum(rows[i][j] * solution[j] for j in range(i + 1, size))
+        solution[i] = (rows[i][size] - tail) / rows[i][i]
+    return solution
+
+
+def _margins(columns: list[array[float]], beta: list[float], size: int) -> list[float]:
+    margins = [beta[0]] * size
+    for coef, column in zip(beta[1:], columns, strict=True):
+        margins = [m + coef * x for m, x in zip(margins, column, strict=True)]
+    return margins
+
+
+def _newton_step(
+    columns: list[array[float]], y: Column, w: Column, beta: list[float], l2: float
+) -> list[float]:
+    size = len(y)
+    probs = [sigmoid(m) for m in _margins(columns, beta, size)]
+    curvature = [wi * p * (1.0 - p) for wi, p in zip(w, probs, strict=True)]
+    residual = [wi * (yi - p) for wi, yi, p in zip(w, y, probs, strict=True)]
+    design: list[Column] = [[1.0] * size, *columns]
+    dim = len(design)
+    penalty = [0.0] + [l2] * (dim - 1)  # the intercept is not shrunk
+    gradient = [sum(map(mul, residual, design[j])) - penalty[j] * beta[j] for j in range(dim)]
+    hessian = [[0.0] * dim for _ in range(dim)]
+    for j in range(dim):
+        weighted = list(map(mul, curvature, design[j]))
+        for k in range(j, dim):
+            hessian[j][k] = hessian[k][j] = sum(map(mul, weighted, design[k]))
+        hessian[j][j] += penalty[j]
+    step = _solve(hessian, gradient)
+    return [b + s for b, s in zip(beta, step, strict=True)]
+
+
+def _newton(
+    columns: list[array[float]], y: Column, w: Column, beta: list[float], l2: float, steps: int
+) -> list[float]:
+    for _ in range(steps):
+        beta = _newton_step(columns, y, w, beta, l2)
+    return beta
+
+
+def _most_negative(beta: list[float], active: list[int], positive: Sequence[bool]) -> int | None:
+    """The constrained active column whose coefficient is most negative, if any is."""
+    offenders = [(beta[1 + n], j) for n, j in enumerate(active) if positive[j] and beta[1 + n] < 0]
+    return min(offenders)[1] if offenders else None
+
+
+def fit_logistic(
+    columns: Sequence[Column],
+    y: Column,
+    weights: Column,
+    l2: float,
+    iterations: int,
+    positive: Sequence[bool] = (),
+) -> LogisticFit:
+    """Weighted logistic regression with an L2 penalty on standardised coefficients.
+
+    Columns flagged in `positive` must not get a negative coefficient: the most negative one is
+    dropped (coefficient 0) and the rest refitted, until none is negative.
+    """
+    positive = list(positive) or [False] * len(columns)
+    total = sum(weights)
+    moments = [_moments(column, weights, total) for column in columns]
+    scaled = [
+        array("d", [(x - mean) / scale for x in column])
+        for column, (mean, scale) in zip(columns, moments, strict=True)
+    ]
+    base = min(max(sum(map(mul, y, weights)) / total, 1e-6), 1.0 - 1e-6)
+    active = list(range(len(columns)))
+    beta = _newton(
+        scaled, y, weights, [math.log(base / (1.0 - base))] + [0.0] * len(active), l2, iterations
+    )
+    while (dropped := _most_negative(beta, active, positive)) is not None:
+        keep = [n for n, j in enumerate(active) if j != dropped]
+        active = [active[n] for n in keep]
+        start = [beta[0]] + [beta[1 + n] for n in keep]
+        beta = _newton([scaled[j] for j in active], y, weights, start, l2, iterations)
+    standard = [0.0] * len(columns)
+    for n, j in enumerate(active):
+        standard[j] = beta[1 + n]
+    coefs = tuple(b / scale for b, (_, scale) in zip(standard, moments, strict=True))
+    intercept = beta[0] - sum(c * mean for c, (mean, _) in zip(coefs, moments, strict=True))
+    return LogisticFit(intercept, coefs, tuple(m for m, _ in moments), tuple(s for _, s in moments))
