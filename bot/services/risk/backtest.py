@@ -69,7 +69,7 @@ def backtest(
     fitted = time.perf_counter()
     scores = [model.score(as_open(o), scoring_day(o, until, model)).probability for o in tests]
     scored = time.perf_counter()
-    baseline = fit_baseline(past, until, model.params.half_life_days, model.params.priors.supplier)
+    baseline = fit_baseline(past, until, model.params.half_life_days, model.priors.supplier)
     labels = [order.late for order in tests]
     constant = model.metrics["late_rate"]
     return Report(

@@ -1,9 +1,10 @@
-"""Fit the logistic model, then recalibrate it (Platt) on the most recent, held-out orders."""
+"""Fit the logistic model; measure (and optionally Platt-scale) it on the newest orders held out."""
 
 from __future__ import annotations
 
 import bisect
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.services.risk.features import FEATURES, RATE_FEATURES
@@ -50,7 +51,7 @@ def _part(data: TrainingSet, start: int, stop: int) -> TrainingSet:
 _POSITIVE = [name in RATE_FEATURES for name in FEATURES]
 
 
-def _fit(data: TrainingSet, l2: float, iterations: int) -> LogisticFit:
+def _fit(data: TrainingSet, l2: Sequence[float], iterations: int) -> LogisticFit:
     return fit_logistic(data.columns, data.labels, data.weights, l2, iterations, _POSITIVE)
 
 
@@ -58,23 +59,37 @@ def _margins(model: LogisticFit, data: TrainingSet) -> array[float]:
     return array("d", [model.margin(row) for row in zip(*data.columns, strict=True)])
 
 
+def _platt(margins: array[float], held_out: TrainingSet, iterations: int) -> Platt:
+    fit = fit_logistic([margins], held_out.labels, held_out.weights, [_PLATT_L2], iterations)
+    return Platt(fit.coefs[0], fit.intercept)
+
+
 def train(
-    data: TrainingSet, as_of_day: int, holdout_days: int, l2: float, iterations: int
+    data: TrainingSet,
+    as_of_day: int,
+    holdout_days: int,
+    l2: Sequence[float],
+    iterations: int,
+    calibrate: bool,
 ) -> Trained:
-    """Fit on orders placed before the hold-out window, Platt-scale on it, then refit on all."""
+    """Fit the logistic model and measure it on the newest `holdout_days`, fitted without them.
+
+    With `calibrate`, the model is the one fitted without the hold-out, Platt-scaled on it;
+    otherwise it is refitted on every row and keeps its own (in-sample calibrated) scale.
+    """
     split = bisect.bisect_left(data.days, as_of_day - holdout_days)
-    final = _fit(data, l2, iterations)
     if holdout_days <= 0 or split < _MIN_HOLDOUT or len(data.days) - split < _MIN_HOLDOUT:
-        return Trained(final, Platt(), {})
-    early, late = _part(data, 0, split), _part(data, split, len(data.days))
-    margins = _margins(_fit(early, l2, iterations), late)
-    platt_fit = fit_logistic([margins], late.labels, late.weights, _PLATT_L2, iterations)
-    platt = Platt(platt_fit.coefs[0], platt_fit.intercept)
-    calibrated = [platt.probability(m) for m in margins]
+        return Trained(_fit(data, l2, iterations), Platt(), {})
+    early, held_out = _part(data, 0, split), _part(data, split, len(data.days))
+    early_fit = _fit(early, l2, iterations)
+    margins = _margins(early_fit, held_out)
+    platt = _platt(margins, held_out, iterations) if calibrate else Platt()
+    model = early_fit if calibrate else _fit(data, l2, iterations)
+    probabilities = [platt.probability(m) for m in margins]
     holdout = {
         "holdout_rows": float(len(margins)),
-        "holdout_auc": auc(calibrated, late.labels),
-        "holdout_brier": brier(calibrated, late.labels),
-        "holdout_late_rate": sum(late.labels) / len(late.labels),
+        "holdout_auc": auc(probabilities, held_out.labels),
+        "holdout_brier": brier(probabilities, held_out.labels),
+        "holdout_late_rate": sum(held_out.labels) / len(held_out.labels),
     }
-    return Trained(final, platt, holdout)
+    return Trained(model, platt, holdout)

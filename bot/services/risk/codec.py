@@ -42,6 +42,7 @@ def encode(model: RiskModel) -> str:
         "metrics": {k: v for k, v in model.metrics.items() if not math.isnan(v)},
         "params": asdict(model.params),
         "lead_days": model.lead_days,
+        "priors": asdict(model.priors),
         "base_rate": model.base_rate,
         "features": list(FEATURES),
         "logistic": {
@@ -62,7 +63,8 @@ def decode(text: str) -> RiskModel:
     if document.get("version") != VERSION or document.get("features") != list(FEATURES):
         raise ValueError(f"unsupported risk model: version {document.get('version')}")
     params = dict(document["params"])
-    params["priors"] = Priors(**params["priors"])
+    if params["priors"] is not None:
+        params["priors"] = Priors(**params["priors"])
     fit = document["logistic"]
     levels = document["levels"]
     return RiskModel(
@@ -74,6 +76,7 @@ def decode(text: str) -> RiskModel:
         rows=document["rows"],
         params=Params(**params),
         lead_days=document["lead_days"],
+        priors=Priors(**document["priors"]),
         base_rate=document["base_rate"],
         tables={level: {key: (v[0], v[1]) for key, v in levels[level].items()} for level in LEVELS},
         records={

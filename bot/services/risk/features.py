@@ -1,4 +1,4 @@
-"""The logistic model's features: level late rates on the logit scale, then the order's state."""
+"""The logistic model's features: each level's late rate above its parent's, the order's state."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from bot.services.risk.levels import LEVELS
+from bot.services.risk.levels import LEVELS, PARENTS
 
-RATE_FEATURES = (*LEVELS, "global")
+RATE_FEATURES = LEVELS
 STATE_FEATURES = (
     "slips",
     "eta_age",
@@ -65,6 +65,17 @@ def state_features(state: OrderState) -> list[float]:
     ]
 
 
+def rate_features(rates: tuple[float, ...]) -> list[float]:
+    """Each level's log-odds above its parent's (`rates` ends with the global rate).
+
+    Differences, not raw log-odds: when every rate rises together (a bad year), no feature moves,
+    so overlapping levels cannot add the same rise up several times over. The global level itself
+    is left to the intercept: as a feature it extrapolated a rising trend (SCMS 2011 backtest).
+    """
+    odds = dict(zip((*LEVELS, "global"), map(logit, rates), strict=True))
+    return [odds[level] - odds[PARENTS[level] or "global"] for level in LEVELS]
+
+
 def features(rates: tuple[float, ...], state: OrderState) -> list[float]:
-    """Every feature, in FEATURES order: logit rates, then the order's state."""
-    return [logit(rate) for rate in rates] + state_features(state)
+    """Every feature, in FEATURES order: rate differences, then the order's state."""
+    return rate_features(rates) + state_features(state)

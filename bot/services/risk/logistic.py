@@ -11,6 +11,8 @@ from operator import mul
 Column = Sequence[float]
 # exp() overflows past about 709; a margin of 35 already means p = 1 - 6e-16.
 _MAX_MARGIN = 35.0
+_TOLERANCE = 1e-6
+_MAX_STEP = 2.0  # on standardised coefficients: a large effect already
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +38,6 @@ def sigmoid(margin: float) -> float:
 def _moments(column: Column, weights: Column, total: float) -> tuple[float, float]:
     mean = sum(map(mul, column, weights)) / total
     spread = sum(w * (x - mean) ** 2 for x, w in zip(column, weights, strict=True)) / total
-    # A constant column (say, no slips anywhere) keeps scale 1 and so gets coefficient 0.
     return mean, math.sqrt(spread) if spread > 1e-12 else 1.0
 
 
@@ -66,7 +67,7 @@ def _margins(columns: list[array[float]], beta: list[float], size: int) -> list[
 
 
 def _newton_step(
-    columns: list[array[float]], y: Column, w: Column, beta: list[float], l2: float
+    columns: list[array[float]], y: Column, w: Column, beta: list[float], l2: list[float]
 ) -> list[float]:
     size = len(y)
     probs = [sigmoid(m) for m in _margins(columns, beta, size)]
@@ -74,7 +75,7 @@ def _newton_step(
     residual = [wi * (yi - p) for wi, yi, p in zip(w, y, probs, strict=True)]
     design: list[Column] = [[1.0] * size, *columns]
     dim = len(design)
-    penalty = [0.0] + [l2] * (dim - 1)  # the intercept is not shrunk
+    penalty = [0.0, *l2]  # the intercept is not shrunk
     gradient = [sum(map(mul, residual, design[j])) - penalty[j] * beta[j] for j in range(dim)]
     hessian = [[0.0] * dim for _ in range(dim)]
     for j in range(dim):
@@ -83,35 +84,45 @@ def _newton_step(
             hessian[j][k] = hessian[k][j] = sum(map(mul, weighted, design[k]))
         hessian[j][j] += penalty[j]
     step = _solve(hessian, gradient)
-    return [b + s for b, s in zip(beta, step, strict=True)]
+    # Plain Newton can overshoot far from the optimum; a capped step keeps every move sane.
+    longest = max(abs(s) for s in step)
+    shrink = _MAX_STEP / longest if longest > _MAX_STEP else 1.0
+    return [b + shrink * s for b, s in zip(beta, step, strict=True)]
 
 
 def _newton(
-    columns: list[array[float]], y: Column, w: Column, beta: list[float], l2: float, steps: int
+    columns: list[array[float]],
+    y: Column,
+    w: Column,
+    beta: list[float],
+    l2: list[float],
+    steps: int,
 ) -> list[float]:
     for _ in range(steps):
-        beta = _newton_step(columns, y, w, beta, l2)
+        previous, beta = beta, _newton_step(columns, y, w, beta, l2)
+        # Newton converges quadratically: once a step is this small, the next ones change nothing.
+        if max(abs(a - b) for a, b in zip(beta, previous, strict=True)) < _TOLERANCE:
+            break
     return beta
 
 
-def _most_negative(beta: list[float], active: list[int], positive: Sequence[bool]) -> int | None:
-    """The constrained active column whose coefficient is most negative, if any is."""
-    offenders = [(beta[1 + n], j) for n, j in enumerate(active) if positive[j] and beta[1 + n] < 0]
-    return min(offenders)[1] if offenders else None
+def _negative(beta: list[float], active: list[int], positive: Sequence[bool]) -> set[int]:
+    """The constrained active columns whose coefficient came out negative."""
+    return {j for n, j in enumerate(active) if positive[j] and beta[1 + n] < 0}
 
 
 def fit_logistic(
     columns: Sequence[Column],
     y: Column,
     weights: Column,
-    l2: float,
+    l2: Sequence[float],
     iterations: int,
     positive: Sequence[bool] = (),
 ) -> LogisticFit:
-    """Weighted logistic regression with an L2 penalty on standardised coefficients.
+    """Weighted logistic regression, one L2 penalty per column on its standardised coefficient.
 
-    Columns flagged in `positive` must not get a negative coefficient: the most negative one is
-    dropped (coefficient 0) and the rest refitted, until none is negative.
+    Columns flagged in `positive` must not get a negative coefficient: those that do are dropped
+    (coefficient 0) and the rest refitted, until none is negative.
     """
     positive = list(positive) or [False] * len(columns)
     total = sum(weights)
@@ -121,15 +132,17 @@ def fit_logistic(
         for column, (mean, scale) in zip(columns, moments, strict=True)
     ]
     base = min(max(sum(map(mul, y, weights)) / total, 1e-6), 1.0 - 1e-6)
-    active = list(range(len(columns)))
-    beta = _newton(
-        scaled, y, weights, [math.log(base / (1.0 - base))] + [0.0] * len(active), l2, iterations
-    )
-    while (dropped := _most_negative(beta, active, positive)) is not None:
-        keep = [n for n, j in enumerate(active) if j != dropped]
-        active = [active[n] for n in keep]
-        start = [beta[0]] + [beta[1 + n] for n in keep]
-        beta = _newton([scaled[j] for j in active], y, weights, start, l2, iterations)
+    # A constant column (no slips anywhere, say) gets coefficient 0 without slowing Newton down.
+    active = [j for j, column in enumerate(columns) if column and max(column) > min(column)]
+    while True:
+        # Each round starts afresh: a warm start next to a dropped suppressor overshoots.
+        start = [math.log(base / (1.0 - base))] + [0.0] * len(active)
+        penalties = [l2[j] for j in active]
+        beta = _newton([scaled[j] for j in active], y, weights, start, penalties, iterations)
+        dropped = _negative(beta, active, positive)
+        if not dropped:
+            break
+        active = [j for j in active if j not in dropped]
     standard = [0.0] * len(columns)
     for n, j in enumerate(active):
         standard[j] = beta[1 + n]

@@ -25,13 +25,13 @@ class Outcome:
 class Priors:
     """Prior strength (pseudo-orders) of each level's Beta prior around its parent rate."""
 
-    supplier: float = 8.0
-    sku: float = 30.0
-    customer: float = 30.0
-    team: float = 30.0
-    supplier_sku: float = 8.0
-    supplier_customer: float = 8.0
-    supplier_team: float = 8.0
+    supplier: float = 2.0
+    sku: float = 10.0
+    customer: float = 10.0
+    team: float = 10.0
+    supplier_sku: float = 2.0
+    supplier_customer: float = 2.0
+    supplier_team: float = 2.0
 
     def of(self, level: str) -> float:
         """The prior strength of one level."""

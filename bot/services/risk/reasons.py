@@ -90,8 +90,6 @@ def level_sentence(level: str, order: OpenOrder, record: Record | None, base: fl
 
 def state_sentence(feature: str, order: OpenOrder, today: date, base: float) -> str | None:
     """What one order-state feature says about this order, if it says anything."""
-    if feature == "global":
-        return f"Across all suppliers, {base:.0%} of recent orders were filled late."
     if feature == "slips":
         if order.slips == 0:
             return "Its ETA has not slipped so far."
