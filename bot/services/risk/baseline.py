@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.services.risk.history import ClosedOrder, OpenOrder
-from bot.services.risk.levels import KeyMaker
 from bot.services.risk.rates import Priors, RateBook
 from bot.services.risk.training import known_outcomes
 
@@ -33,7 +32,7 @@ def fit_baseline(
     strength: float = Priors().supplier,
 ) -> SupplierBaseline:
     """Supplier late rates from every order due before `as_of`, weighted to recent orders."""
-    outcomes, _ = known_outcomes(history, (), as_of, KeyMaker())
+    outcomes, _ = known_outcomes(history, (), as_of)
     book = RateBook(half_life_days, Priors(supplier=strength))
     for outcome in outcomes:
         book.add(outcome)

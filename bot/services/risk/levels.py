@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sys import intern
 from typing import Protocol
 
 LEVELS = (
@@ -56,14 +57,15 @@ def order_keys(order: Keyed) -> Keys:
     )
 
 
-class KeyMaker:
-    """order_keys() that hands out one shared string per compound key, to spare memory."""
-
-    def __init__(self) -> None:
-        self._shared: dict[str, str] = {}
-
-    def keys(self, order: Keyed) -> Keys:
-        """The order's key at every level, compound keys shared between orders."""
-        keys = order_keys(order)
-        shared = self._shared
-        return keys[:4] + tuple(shared.setdefault(key, key) for key in keys[4:])
+def shared_keys(order: Keyed) -> Keys:
+    """order_keys(), with each compound key interned: orders share one string per key."""
+    supplier = order.supplier
+    return (
+        supplier,
+        order.sku,
+        order.customer,
+        order.team,
+        intern(f"{supplier}{_SEPARATOR}{order.sku}"),
+        intern(f"{supplier}{_SEPARATOR}{order.customer}"),
+        intern(f"{supplier}{_SEPARATOR}{order.team}"),
+    )

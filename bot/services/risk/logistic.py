@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import mul
@@ -13,6 +12,7 @@ Column = Sequence[float]
 _MAX_MARGIN = 35.0
 _TOLERANCE = 1e-6
 _MAX_STEP = 2.0  # on standardised coefficients: a large effect already
+_REFRESH = 0.05  # recompute the Hessian until steps are this small, then keep it
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,49 +59,63 @@ def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
     return solution
 
 
-def _margins(columns: list[array[float]], beta: list[float], size: int) -> list[float]:
+def _margins(columns: list[list[float]], beta: list[float], size: int) -> list[float]:
     margins = [beta[0]] * size
     for coef, column in zip(beta[1:], columns, strict=True):
         margins = [m + coef * x for m, x in zip(margins, column, strict=True)]
     return margins
 
 
-def _newton_step(
-    columns: list[array[float]], y: Column, w: Column, beta: list[float], l2: list[float]
-) -> list[float]:
-    size = len(y)
-    probs = [sigmoid(m) for m in _margins(columns, beta, size)]
-    curvature = [wi * p * (1.0 - p) for wi, p in zip(w, probs, strict=True)]
+def _gradient(
+    columns: list[list[float]], y: Column, w: Column, beta: list[float], l2: list[float]
+) -> tuple[list[float], list[float]]:
+    """The penalised log-likelihood's gradient, and each row's curvature w * p * (1 - p)."""
+    probs = [sigmoid(m) for m in _margins(columns, beta, len(y))]
     residual = [wi * (yi - p) for wi, yi, p in zip(w, y, probs, strict=True)]
-    design: list[Column] = [[1.0] * size, *columns]
-    dim = len(design)
-    penalty = [0.0, *l2]  # the intercept is not shrunk
-    gradient = [sum(map(mul, residual, design[j])) - penalty[j] * beta[j] for j in range(dim)]
-    hessian = [[0.0] * dim for _ in range(dim)]
-    for j in range(dim):
-        weighted = list(map(mul, curvature, design[j]))
-        for k in range(j, dim):
+    gradient = [sum(residual)]  # the intercept is not shrunk
+    gradient += [
+        sum(map(mul, residual, column)) - penalty * b
+        for column, penalty, b in zip(columns, l2, beta[1:], strict=True)
+    ]
+    return gradient, [wi * p * (1.0 - p) for wi, p in zip(w, probs, strict=True)]
+
+
+def _hessian(
+    columns: list[list[float]], curvature: list[float], l2: list[float]
+) -> list[list[float]]:
+    """The negative Hessian: the design's cross-products weighted by curvature, plus the penalty."""
+    design = [[1.0] * len(curvature), *columns]
+    penalty = [0.0, *l2]
+    hessian = [[0.0] * len(design) for _ in design]
+    for j, left in enumerate(design):
+        weighted = list(map(mul, curvature, left))
+        for k in range(j, len(design)):
             hessian[j][k] = hessian[k][j] = sum(map(mul, weighted, design[k]))
         hessian[j][j] += penalty[j]
-    step = _solve(hessian, gradient)
-    # Plain Newton can overshoot far from the optimum; a capped step keeps every move sane.
-    longest = max(abs(s) for s in step)
-    shrink = _MAX_STEP / longest if longest > _MAX_STEP else 1.0
-    return [b + shrink * s for b, s in zip(beta, step, strict=True)]
+    return hessian
 
 
 def _newton(
-    columns: list[array[float]],
+    columns: list[list[float]],
     y: Column,
     w: Column,
     beta: list[float],
     l2: list[float],
     steps: int,
 ) -> list[float]:
+    """Newton's method; near the optimum it keeps the last Hessian (each step then costs ~1/8)."""
+    hessian: list[list[float]] | None = None
+    longest = math.inf
     for _ in range(steps):
-        previous, beta = beta, _newton_step(columns, y, w, beta, l2)
-        # Newton converges quadratically: once a step is this small, the next ones change nothing.
-        if max(abs(a - b) for a, b in zip(beta, previous, strict=True)) < _TOLERANCE:
+        gradient, curvature = _gradient(columns, y, w, beta, l2)
+        if hessian is None or longest > _REFRESH:
+            hessian = _hessian(columns, curvature, l2)
+        step = _solve(hessian, gradient)
+        longest = max(abs(s) for s in step)
+        # Plain Newton can overshoot far from the optimum; a capped step keeps every move sane.
+        shrink = _MAX_STEP / longest if longest > _MAX_STEP else 1.0
+        beta = [b + shrink * s for b, s in zip(beta, step, strict=True)]
+        if longest < _TOLERANCE:
             break
     return beta
 
@@ -127,21 +141,23 @@ def fit_logistic(
     positive = list(positive) or [False] * len(columns)
     total = sum(weights)
     moments = [_moments(column, weights, total) for column in columns]
+    # Plain lists, not arrays: map() over a list skips boxing every float (about 25% faster).
     scaled = [
-        array("d", [(x - mean) / scale for x in column])
+        [(x - mean) / scale for x in column]
         for column, (mean, scale) in zip(columns, moments, strict=True)
     ]
     base = min(max(sum(map(mul, y, weights)) / total, 1e-6), 1.0 - 1e-6)
     # A constant column (no slips anywhere, say) gets coefficient 0 without slowing Newton down.
     active = [j for j, column in enumerate(columns) if column and max(column) > min(column)]
+    beta = [math.log(base / (1.0 - base))] + [0.0] * len(active)
     while True:
-        # Each round starts afresh: a warm start next to a dropped suppressor overshoots.
-        start = [math.log(base / (1.0 - base))] + [0.0] * len(active)
         penalties = [l2[j] for j in active]
-        beta = _newton([scaled[j] for j in active], y, weights, start, penalties, iterations)
+        beta = _newton([scaled[j] for j in active], y, weights, beta, penalties, iterations)
         dropped = _negative(beta, active, positive)
         if not dropped:
             break
+        # Warm start from the other coefficients: the capped steps keep it from overshooting.
+        beta = [beta[0]] + [b for b, j in zip(beta[1:], active, strict=True) if j not in dropped]
         active = [j for j in active if j not in dropped]
     standard = [0.0] * len(columns)
     for n, j in enumerate(active):

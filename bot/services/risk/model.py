@@ -7,25 +7,24 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.services.risk.calibration import Platt, train
-from bot.services.risk.features import FEATURES, RATE_FEATURES, OrderState, features
+from bot.services.risk.explain import explain
+from bot.services.risk.features import (
+    FEATURES,
+    RATE_FEATURES,
+    OrderState,
+    rate_features,
+    state_features,
+)
 from bot.services.risk.history import ClosedOrder, OpenOrder
-from bot.services.risk.levels import LEVELS, KeyMaker, order_keys
+from bot.services.risk.levels import LEVELS, Keys, order_keys
 from bot.services.risk.logistic import LogisticFit
 from bot.services.risk.priors import estimate_priors
 from bot.services.risk.rates import Priors, RateBook, shrink
-from bot.services.risk.reasons import (
-    MAX_REASONS,
-    Record,
-    Records,
-    level_sentence,
-    rank,
-    recent_records,
-    size_sentence,
-    state_sentence,
-)
+from bot.services.risk.reasons import Records, recent_records
 from bot.services.risk.training import default_lead, known_outcomes, training_set
 
 VERSION = 1
+_UNSEEN = (0.0, 0.0)  # a key with no order due before as_of yet
 Tables = dict[str, dict[str, tuple[float, float]]]  # level -> key -> (weighted orders, late)
 
 
@@ -48,11 +47,11 @@ class Params:
     priors: Priors | None = field(default_factory=Priors)
     rate_l2: float = 1.0
     state_l2: float = 1.0
-    iterations: int = 8
+    iterations: int = 50
     holdout_days: int = 365
     calibrate: bool = False
     min_history: int = 200
-    max_training_rows: int = 200_000
+    max_training_rows: int = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,55 +79,44 @@ class RiskModel:
     platt: Platt
     metrics: dict[str, float]
     version: int = VERSION
+    # Each level's rate feature per key, filled as orders are scored (every value is a function
+    # of the key alone: a compound key names its supplier).
+    memo: list[dict[str, float]] = field(
+        default_factory=lambda: [{} for _ in LEVELS], init=False, repr=False, compare=False
+    )
 
-    def rates(self, order: OpenOrder) -> tuple[float, ...]:
-        """The order's shrunken late rate at every level, then the global rate."""
-        keys = order_keys(order)
+    def rates(self, keys: Keys) -> tuple[float, ...]:
+        """An order's shrunken late rate at every level (by its keys), then the global rate."""
         counts = [
-            self.tables[level].get(key, (0.0, 0.0)) for level, key in zip(LEVELS, keys, strict=True)
+            self.tables[level].get(key, _UNSEEN) for level, key in zip(LEVELS, keys, strict=True)
         ]
         return shrink(counts, self.base_rate, self.priors)
 
     def score(self, order: OpenOrder, today: date) -> Score:
         """Probability that `order` is filled after its current due date, with reasons."""
-        state = OrderState(
-            today, order.due, order.promised, order.ordered_at, order.slips,
-            order.last_eta_change, order.quantity, order.value,
-        )  # fmt: skip
-        row = features(self.rates(order), state)
         if order.due < today:
             # Past its due date and still open: late by definition, whatever the history says.
             overdue = (today - order.due).days
             return Score(1.0, [f"It is already {overdue} days past its due date."])
+        state = OrderState(
+            today, order.due, order.promised, order.ordered_at, order.slips,
+            order.last_eta_change, order.quantity, order.value,
+        )  # fmt: skip
+        keys = order_keys(order)
+        row = self._rate_features(keys) + state_features(state)
         probability = self.platt.probability(self.logistic.margin(row))
-        return Score(probability, self._reasons(order, today, row, probability))
+        return Score(probability, explain(self, order, keys, today, row, probability))
 
-    def _reasons(
-        self, order: OpenOrder, today: date, row: list[float], probability: float
-    ) -> list[str]:
-        fit = self.logistic
-        contributions = {
-            name: coef * (value - mean)
-            for name, coef, value, mean in zip(FEATURES, fit.coefs, row, fit.means, strict=True)
-        }
-        sentences: list[str] = []
-        for name in rank(contributions, probability >= self.base_rate):
-            sentence = self._sentence(name, order, today, row)
-            if sentence is not None and sentence not in sentences:
-                sentences.append(sentence)
-        return sentences[:MAX_REASONS] or [self._sentence("supplier", order, today, row) or ""]
-
-    def _sentence(self, name: str, order: OpenOrder, today: date, row: list[float]) -> str | None:
-        if name in LEVELS:
-            return level_sentence(name, order, self._record(name, order), self.base_rate)
-        if name in ("quantity", "value"):
-            index = FEATURES.index(name)
-            amount = order.quantity if name == "quantity" else order.value
-            return size_sentence(name, amount, row[index] > self.logistic.means[index])
-        return state_sentence(name, order, today, self.base_rate)
-
-    def _record(self, level: str, order: OpenOrder) -> Record | None:
-        return self.records[level].get(order_keys(order)[LEVELS.index(level)])
+    def _rate_features(self, keys: Keys) -> list[float]:
+        """The rate features of an order's keys, remembered per key: orders share suppliers."""
+        memo = self.memo
+        try:
+            return [table[key] for table, key in zip(memo, keys, strict=True)]
+        except KeyError:
+            values = rate_features(self.rates(keys))
+            for table, key, value in zip(memo, keys, values, strict=True):
+                table[key] = value
+            return values
 
     def to_json(self) -> str:
         """The model as a JSON document (see `codec`)."""
@@ -152,7 +140,7 @@ def fit(
 ) -> RiskModel:
     """Learn from every order due before `as_of`; overdue `still_open` orders count as late."""
     params = params or Params()
-    outcomes, orders = known_outcomes(history, still_open, as_of, KeyMaker())
+    outcomes, orders = known_outcomes(history, still_open, as_of)
     if len(outcomes) < params.min_history:
         raise NotEnoughHistory(len(outcomes), params.min_history)
     priors = params.priors or estimate_priors(outcomes)

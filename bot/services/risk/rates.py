@@ -5,14 +5,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.services.risk.levels import LEVELS, PARENTS, Keys
 
 Counts = dict[str, list[float]]  # key -> [weighted orders, weighted late orders, as-of ordinal]
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """One order's known outcome: known the day after its due date, whenever it was filled."""
 
     known: int  # date ordinal from which the outcome counts (due + 1)
@@ -43,17 +43,6 @@ def decay_rate(half_life_days: float) -> float:
     return math.log(2.0) / half_life_days
 
 
-def _add(table: Counts, key: str, day: int, late: float, decay: float) -> None:
-    counts = table.get(key)
-    if counts is None:
-        table[key] = [1.0, late, float(day)]
-        return
-    factor = math.exp(-decay * (day - counts[2]))
-    counts[0] = counts[0] * factor + 1.0
-    counts[1] = counts[1] * factor + late
-    counts[2] = float(day)
-
-
 def _at(counts: list[float] | None, day: int, decay: float) -> tuple[float, float]:
     if counts is None:
         return 0.0, 0.0
@@ -68,19 +57,31 @@ class RateBook:
         self.decay = decay_rate(half_life_days)
         self.priors = priors
         self.tables: dict[str, Counts] = {level: {} for level in LEVELS}
+        self._tables = list(self.tables.values())
         self.overall: list[float] = [0.0, 0.0, 0.0]
 
     def add(self, outcome: Outcome) -> None:
-        """Count one outcome at its `known` day."""
+        """Count one outcome at its `known` day (days must not go backwards)."""
         late = 1.0 if outcome.late else 0.0
         day, decay = outcome.known, self.decay
-        for level, key in zip(LEVELS, outcome.keys, strict=True):
-            _add(self.tables[level], key, day, late, decay)
+        # Inlined: this runs once per level for each of up to millions of orders.
+        for table, key in zip(self._tables, outcome.keys, strict=True):
+            counts = table.get(key)
+            if counts is None:
+                table[key] = [1.0, late, day]
+            elif counts[2] == day:
+                counts[0] += 1.0
+                counts[1] += late
+            else:
+                factor = math.exp(-decay * (day - counts[2]))
+                counts[0] = counts[0] * factor + 1.0
+                counts[1] = counts[1] * factor + late
+                counts[2] = day
         overall = self.overall
         factor = math.exp(-decay * (day - overall[2]))
         overall[0] = overall[0] * factor + 1.0
         overall[1] = overall[1] * factor + late
-        overall[2] = float(day)
+        overall[2] = day
 
     def global_rate(self, day: int) -> float:
         """The recency-weighted late rate of all orders, with a weak uniform prior."""

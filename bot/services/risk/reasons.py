@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from bot.services.risk.history import OpenOrder
 from bot.services.risk.levels import LEVELS
 from bot.services.risk.rates import Outcome
 
 RECENT = 20  # "n of its last 20 orders": enough to mean something, few enough to read
-MAX_REASONS = 3
-# Features that move the log-odds by less than this are not worth a sentence of their own.
-_NOTEWORTHY = 0.05
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
+class Record(NamedTuple):
     """A key's last orders (at most RECENT): how many were late, and by how much (median)."""
 
     late: int
@@ -31,15 +27,18 @@ Records = dict[str, dict[str, Record]]  # level -> key -> record
 
 def recent_records(outcomes: Sequence[Outcome]) -> Records:
     """Each key's record over its last RECENT outcomes; `outcomes` sorted oldest first."""
-    recent: dict[str, dict[str, list[int]]] = {level: {} for level in LEVELS}
+    recent: list[dict[str, list[int]]] = [{} for _ in LEVELS]
     for outcome in reversed(outcomes):
         days = outcome.days_late if outcome.late else -1
-        for level, key in zip(LEVELS, outcome.keys, strict=True):
-            kept = recent[level].setdefault(key, [])
-            if len(kept) < RECENT:
+        for table, key in zip(recent, outcome.keys, strict=True):
+            kept = table.get(key)
+            if kept is None:
+                table[key] = [days]
+            elif len(kept) < RECENT:
                 kept.append(days)
     return {
-        level: {key: _record(days) for key, days in kept.items()} for level, kept in recent.items()
+        level: {key: _record(days) for key, days in table.items()}
+        for level, table in zip(LEVELS, recent, strict=True)
     }
 
 
@@ -62,17 +61,20 @@ def _tally(record: Record, qualifier: str) -> str:
 
 def _phrase(level: str, order: OpenOrder) -> tuple[str, str]:
     """Who the record belongs to, and which of its orders it covers."""
-    subjects = {
-        "sku": f"SKU {order.sku}",
-        "customer": f"Customer {order.customer}",
-        "team": f"Team {order.team}",
-    }
-    qualifiers = {
-        "supplier_sku": f" of SKU {order.sku}",
-        "supplier_customer": f" for {order.customer}",
-        "supplier_team": f" handled by team {order.team}",
-    }
-    return subjects.get(level, f"Supplier {order.supplier}"), qualifiers.get(level, "")
+    if level == "sku":
+        return f"SKU {order.sku}", ""
+    if level == "customer":
+        return f"Customer {order.customer}", ""
+    if level == "team":
+        return f"Team {order.team}", ""
+    subject = f"Supplier {order.supplier}"
+    if level == "supplier_sku":
+        return subject, f" of SKU {order.sku}"
+    if level == "supplier_customer":
+        return subject, f" for {order.customer}"
+    if level == "supplier_team":
+        return subject, f" handled by team {order.team}"
+    return subject, ""
 
 
 def level_sentence(level: str, order: OpenOrder, record: Record | None, base: float) -> str:
@@ -88,7 +90,7 @@ def level_sentence(level: str, order: OpenOrder, record: Record | None, base: fl
     return f"{subject} {verb} {_tally(record, qualifier)}."
 
 
-def state_sentence(feature: str, order: OpenOrder, today: date, base: float) -> str | None:
+def state_sentence(feature: str, order: OpenOrder, today: date) -> str | None:
     """What one order-state feature says about this order, if it says anything."""
     if feature == "slips":
         if order.slips == 0:
@@ -121,11 +123,3 @@ def size_sentence(feature: str, amount: float, above: bool) -> str:
     if feature == "quantity":
         return f"Its quantity, {amount:,.0f}, is {'larger' if above else 'smaller'} than most."
     return f"Its value, {amount:,.0f}, is {'higher' if above else 'lower'} than most."
-
-
-def rank(contributions: dict[str, float], raising: bool) -> list[str]:
-    """Features ordered by how much they explain the score's direction, strongest first."""
-    sign = 1.0 if raising else -1.0
-    ordered = sorted(contributions, key=lambda name: (-sign * contributions[name], name))
-    strong = [name for name in ordered if sign * contributions[name] > _NOTEWORTHY]
-    return strong or ["supplier"]

@@ -8,10 +8,11 @@ from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import attrgetter
 
 from bot.services.risk.features import FEATURES, OrderState, features
 from bot.services.risk.history import ClosedOrder, OpenOrder
-from bot.services.risk.levels import KeyMaker, Keys
+from bot.services.risk.levels import Keys, shared_keys
 from bot.services.risk.rates import Outcome, RateBook, decay_rate, rates_as_of
 
 Order = ClosedOrder | OpenOrder
@@ -31,20 +32,21 @@ class TrainingSet:
 def _outcome(order: Order, as_of: date, keys: Keys) -> Outcome:
     # A closed order filled on or after as_of (a backtest) is, as of then, merely overdue: late,
     # by as many days as had passed. Its real fill date would leak the future.
+    due = order.due.toordinal()
     filled = order.filled_at if isinstance(order, ClosedOrder) else None
     seen = filled if filled is not None and filled < as_of else as_of
-    days_late = (seen - order.due).days
-    return Outcome(order.due.toordinal() + 1, days_late > 0, days_late, keys)
+    days_late = seen.toordinal() - due
+    return Outcome(due + 1, days_late > 0, days_late, keys)
 
 
 def known_outcomes(
-    history: Iterable[ClosedOrder], still_open: Iterable[OpenOrder], as_of: date, keys: KeyMaker
+    history: Iterable[ClosedOrder], still_open: Iterable[OpenOrder], as_of: date
 ) -> tuple[list[Outcome], list[Order]]:
     """Orders due before `as_of` (whose outcome is then certain), sorted by due date."""
     orders: list[Order] = [o for o in history if o.due < as_of]
     orders += [o for o in still_open if o.due < as_of]
-    orders.sort(key=lambda o: (o.due, o.order_id))
-    return [_outcome(o, as_of, keys.keys(o)) for o in orders], orders
+    orders.sort(key=attrgetter("due", "order_id"))  # ties by id: the input's order never matters
+    return [_outcome(o, as_of, shared_keys(o)) for o in orders], orders
 
 
 def default_lead(orders: Sequence[Order]) -> int:
@@ -77,10 +79,14 @@ def training_set(
     as_of: date,
     row_half_life_days: float,
 ) -> TrainingSet:
-    """The most recent `limit` rows, each with level rates from orders due before its snapshot."""
+    """At most `limit` rows, each with level rates from orders due before its snapshot day."""
     days = [snapshot_day(order, lead) for order in orders]
-    chosen = sorted(range(len(orders)), key=lambda i: (days[i], i))[-limit:]
-    queries = [(days[i].toordinal(), outcomes[i].keys) for i in chosen]
+    ordinals = [day.toordinal() for day in days]
+    ordered = sorted(range(len(orders)), key=ordinals.__getitem__)  # stable: ties stay by due
+    # Every step-th row counting back from the newest: the whole history stays represented (the
+    # recency weights favour the recent part) at a size the Newton steps can afford.
+    chosen = ordered[::-1][:: math.ceil(len(ordered) / limit)][::-1]
+    queries = [(ordinals[i], outcomes[i].keys) for i in chosen]
     rates = rates_as_of(outcomes, queries, book)
     columns = [array("d") for _ in FEATURES]
     for i, row_rates in zip(chosen, rates, strict=True):
@@ -89,7 +95,7 @@ def training_set(
         ):
             column.append(value)
     labels = array("d", [1.0 if outcomes[i].late else 0.0 for i in chosen])
-    snapshots = [days[i].toordinal() for i in chosen]
+    snapshots = [ordinals[i] for i in chosen]
     return TrainingSet(
         columns, labels, _recency(snapshots, as_of, decay_rate(row_half_life_days)), snapshots
     )
