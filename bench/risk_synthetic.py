@@ -13,17 +13,19 @@ import random
 import resource
 import time
 import tracemalloc
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from bot.services.risk.history import ClosedOrder, OpenOrder
 from bot.services.risk.metrics import auc, brier
-from bot.services.risk.model import fit
+from bot.services.risk.model import RiskModel, fit
 
 TODAY = date(2026, 1, 1)
 YEARS = 4
 SEED = 20261203
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,8 +132,9 @@ def open_orders(
     truth: list[float] = []
     for i in range(count):
         d = draw(world, rng, TODAY.toordinal() - rng.randrange(1, 60))
-        if d.due <= TODAY.toordinal():
-            d = d._replace(due=TODAY.toordinal() + rng.randint(1, 30))
+        if d.due <= TODAY.toordinal():  # keep it open: move its dates past today
+            shift = TODAY.toordinal() + rng.randint(1, 30) - d.due
+            d = d._replace(promised=d.promised + shift, due=d.due + shift)
         changed = days(TODAY.toordinal() - rng.randint(0, 20)) if d.slips else None
         orders.append(
             OpenOrder(
@@ -149,6 +152,35 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def _timed(label: str, action: Callable[[], T]) -> T:
+    """Run `action`, printing its wall and CPU time."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = action()
+    print(
+        f"{label}: {time.perf_counter() - wall:.1f} s wall, {time.process_time() - cpu:.1f} s CPU"
+    )
+    return result
+
+
+def _fit(history: list[ClosedOrder], traced: bool) -> RiskModel:
+    if traced:
+        tracemalloc.start()
+    model = _timed("Fit", lambda: fit(history, TODAY))
+    if traced:
+        print(
+            f"Fit's traced peak allocations: {tracemalloc.get_traced_memory()[1] / 2**20:.0f} MiB"
+        )
+        tracemalloc.stop()
+    print(f"Peak RSS after fit: {peak_rss_mib():.0f} MiB")
+    return model
+
+
+def _quality(label: str, probabilities: list[float], outcomes: list[bool]) -> None:
+    rate = sum(outcomes) / len(outcomes)
+    quality = f"AUC {auc(probabilities, outcomes):.3f}, Brier {brier(probabilities, outcomes):.4f}"
+    print(f"{label}: {quality} (constant {rate * (1 - rate):.4f})")
+
+
 def main() -> None:
     """Generate, fit, score; print timings, memory and the model's quality on the open orders."""
     parser = argparse.ArgumentParser(prog="python -m bench.risk_synthetic")
@@ -158,36 +190,18 @@ def main() -> None:
     args = parser.parse_args()
     rng, days = random.Random(SEED), Days()
     world = make_world(rng)
-    started = time.perf_counter()
-    history = closed_orders(world, rng, args.closed, days)
+    history = _timed("Generate closed", lambda: closed_orders(world, rng, args.closed, days))
     current, outcomes, truth = open_orders(world, rng, args.open, days)
-    print(
-        f"Generated {len(history)} closed, {len(current)} open in {time.perf_counter() - started:.1f} s"
+    print(f"{len(history)} closed, {len(current)} open; peak RSS {peak_rss_mib():.0f} MiB")
+    model = _fit(history, args.tracemalloc)
+    scores = _timed(f"Scoring {len(current)}", lambda: [model.score(o, TODAY) for o in current])
+    _quality(
+        "Model on the open orders' simulated outcome", [s.probability for s in scores], outcomes
     )
-    print(f"Peak RSS after generating: {peak_rss_mib():.0f} MiB")
-    if args.tracemalloc:
-        tracemalloc.start()
-    wall, cpu = time.perf_counter(), time.process_time()
-    model = fit(history, TODAY)
-    print(f"Fit: {time.perf_counter() - wall:.1f} s wall, {time.process_time() - cpu:.1f} s CPU")
-    if args.tracemalloc:
-        print(
-            f"Fit's traced peak allocations: {tracemalloc.get_traced_memory()[1] / 2**20:.0f} MiB"
-        )
-        tracemalloc.stop()
-    print(f"Peak RSS after fit: {peak_rss_mib():.0f} MiB")
-    wall, cpu = time.perf_counter(), time.process_time()
-    scores = [model.score(order, TODAY) for order in current]
-    print(f"Scoring {len(current)}: {time.perf_counter() - wall:.1f} s wall, "
-          f"{time.process_time() - cpu:.1f} s CPU")  # fmt: skip
-    probabilities = [score.probability for score in scores]
-    late_rate = sum(outcomes) / len(outcomes)
-    print(f"Open orders' simulated outcome: AUC {auc(probabilities, outcomes):.3f}, "
-          f"Brier {brier(probabilities, outcomes):.4f} (constant {late_rate * (1 - late_rate):.4f})")  # fmt: skip
-    print(f"The true probabilities on them: AUC {auc(truth, outcomes):.3f}, "
-          f"Brier {brier(truth, outcomes):.4f}")  # fmt: skip
+    _quality("The true probabilities", truth, outcomes)
     print(f"Model: {model.rows} rows, metrics {model.metrics}")
-    print(f"Example: {scores[0].probability:.2f} {scores[0].reasons}")
+    for score in scores[:3]:
+        print(f"  {score.probability:.2f} {score.reasons}")
     print(f"JSON size: {len(model.to_json()) / 2**20:.1f} MiB; peak RSS {peak_rss_mib():.0f} MiB")
 
 

@@ -47,8 +47,9 @@ def _part(data: TrainingSet, start: int, stop: int) -> TrainingSet:
     )
 
 
-# A higher late rate at any level never lowers the risk: it keeps each reason's direction honest.
-_POSITIVE = [name in RATE_FEATURES for name in FEATURES]
+# A higher late rate at any level, or a slipped ETA, never lowers the risk: it keeps each reason's
+# direction honest (correlated features otherwise trade signs).
+_POSITIVE = [name in (*RATE_FEATURES, "slips", "slip_days") for name in FEATURES]
 
 
 def _fit(data: TrainingSet, l2: Sequence[float], iterations: int) -> LogisticFit:
