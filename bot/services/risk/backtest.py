@@ -55,6 +55,14 @@ def scoring_day(order: ClosedOrder, until: date, model: RiskModel) -> date:
     return min(max(placed, until), order.due)
 
 
+def _baseline(
+    past: list[ClosedOrder], tests: list[ClosedOrder], until: date, model: RiskModel
+) -> list[float]:
+    """The supplier baseline's probabilities, with the model's half-life and supplier prior."""
+    baseline = fit_baseline(past, until, model.params.half_life_days, model.priors.supplier)
+    return [baseline.probability(as_open(order)) for order in tests]
+
+
 def backtest(
     history_rows: Sequence[ClosedOrder],
     until: date,
@@ -69,7 +77,6 @@ def backtest(
     fitted = time.perf_counter()
     scores = [model.score(as_open(o), scoring_day(o, until, model)).probability for o in tests]
     scored = time.perf_counter()
-    baseline = fit_baseline(past, until, model.params.half_life_days, model.priors.supplier)
     labels = [order.late for order in tests]
     constant = model.metrics["late_rate"]
     return Report(
@@ -80,7 +87,7 @@ def backtest(
         train_late_rate=constant,
         test_late_rate=sum(labels) / len(labels) if labels else float("nan"),
         model=_quality(scores, labels),
-        baseline=_quality([baseline.probability(as_open(o)) for o in tests], labels),
+        baseline=_quality(_baseline(past, tests, until, model), labels),
         constant_brier=brier([constant] * len(tests), labels),
         fit_seconds=fitted - started,
         score_seconds=scored - fitted,

@@ -12,9 +12,9 @@ from bot.services.risk.calibration import Platt
 from bot.services.risk.features import FEATURES
 from bot.services.risk.levels import LEVELS
 from bot.services.risk.logistic import LogisticFit
-from bot.services.risk.model import VERSION, Params, RiskModel
+from bot.services.risk.model import VERSION, Params, RiskModel, Tables
 from bot.services.risk.rates import Priors
-from bot.services.risk.reasons import Record
+from bot.services.risk.reasons import Record, Records
 
 
 def _levels(model: RiskModel) -> dict[str, dict[str, list[float]]]:
@@ -31,7 +31,6 @@ def _levels(model: RiskModel) -> dict[str, dict[str, list[float]]]:
 
 def encode(model: RiskModel) -> str:
     """The model as a JSON document."""
-    fit = model.logistic
     document: dict[str, Any] = {
         "version": model.version,
         "as_of": model.as_of.isoformat(),
@@ -45,16 +44,27 @@ def encode(model: RiskModel) -> str:
         "priors": asdict(model.priors),
         "base_rate": model.base_rate,
         "features": list(FEATURES),
-        "logistic": {
-            "intercept": fit.intercept,
-            "coefs": list(fit.coefs),
-            "means": list(fit.means),
-            "scales": list(fit.scales),
-        },
-        "platt": {"slope": model.platt.slope, "offset": model.platt.offset},
+        "logistic": asdict(model.logistic),
+        "platt": asdict(model.platt),
         "levels": _levels(model),
     }
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+def _params(document: dict[str, Any]) -> Params:
+    params = dict(document)
+    if params["priors"] is not None:
+        params["priors"] = Priors(**params["priors"])
+    return Params(**params)
+
+
+def _tables(levels: dict[str, dict[str, list[float]]]) -> tuple[Tables, Records]:
+    tables = {level: {key: (v[0], v[1]) for key, v in levels[level].items()} for level in LEVELS}
+    records = {
+        level: {key: Record(int(v[2]), int(v[3]), int(v[4])) for key, v in levels[level].items()}
+        for level in LEVELS
+    }
+    return tables, records
 
 
 def decode(text: str) -> RiskModel:
@@ -62,11 +72,8 @@ def decode(text: str) -> RiskModel:
     document = json.loads(text)
     if document.get("version") != VERSION or document.get("features") != list(FEATURES):
         raise ValueError(f"unsupported risk model: version {document.get('version')}")
-    params = dict(document["params"])
-    if params["priors"] is not None:
-        params["priors"] = Priors(**params["priors"])
     fit = document["logistic"]
-    levels = document["levels"]
+    tables, records = _tables(document["levels"])
     return RiskModel(
         as_of=date.fromisoformat(document["as_of"]),
         window=(
@@ -74,17 +81,12 @@ def decode(text: str) -> RiskModel:
             date.fromisoformat(document["window"][1]),
         ),
         rows=document["rows"],
-        params=Params(**params),
+        params=_params(document["params"]),
         lead_days=document["lead_days"],
         priors=Priors(**document["priors"]),
         base_rate=document["base_rate"],
-        tables={level: {key: (v[0], v[1]) for key, v in levels[level].items()} for level in LEVELS},
-        records={
-            level: {
-                key: Record(int(v[2]), int(v[3]), int(v[4])) for key, v in levels[level].items()
-            }
-            for level in LEVELS
-        },
+        tables=tables,
+        records=records,
         logistic=LogisticFit(
             fit["intercept"], tuple(fit["coefs"]), tuple(fit["means"]), tuple(fit["scales"])
         ),

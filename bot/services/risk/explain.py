@@ -49,23 +49,30 @@ def explain(
     sentences: list[str] = []
     told: list[Record] = []
     for index in strong:
-        name = FEATURES[index]
         if index < _LEVEL_COUNT:  # FEATURES begin with one rate feature per level
-            record = model.records[name].get(keys[index])
-            if not _agrees(record, raising, model.base_rate) or (record and record in told):
-                continue
-            told += [record] if record else []
-            sentence: str | None = level_sentence(name, order, record, model.base_rate)
-        elif name in _SIZES:
-            amount = order.quantity if name == "quantity" else order.value
-            sentence = size_sentence(name, amount, row[index] > fit.means[index])
+            sentence = _level(model, index, order, keys, raising, told)
+        elif FEATURES[index] in _SIZES:
+            amount = order.quantity if FEATURES[index] == "quantity" else order.value
+            sentence = size_sentence(FEATURES[index], amount, row[index] > fit.means[index])
         else:
-            sentence = state_sentence(name, order, today)
+            sentence = state_sentence(FEATURES[index], order, today)
         if sentence is not None:
             sentences.append(sentence)
         if len(sentences) == MAX_REASONS:
             break
     return sentences or [_fallback(model, order, keys)]
+
+
+def _level(
+    model: Explainable, index: int, order: OpenOrder, keys: Keys, raising: bool, told: list[Record]
+) -> str | None:
+    """A level's sentence, unless its counts point the other way or repeat one already told."""
+    record = model.records[LEVELS[index]].get(keys[index])
+    if not _agrees(record, raising, model.base_rate) or (record is not None and record in told):
+        return None
+    if record is not None:
+        told.append(record)
+    return level_sentence(LEVELS[index], order, record, model.base_rate)
 
 
 def _agrees(record: Record | None, raising: bool, base_rate: float) -> bool:

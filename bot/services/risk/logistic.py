@@ -125,6 +125,34 @@ def _negative(beta: list[float], active: list[int], positive: Sequence[bool]) ->
     return {j for n, j in enumerate(active) if positive[j] and beta[1 + n] < 0}
 
 
+def _fit_active(
+    scaled: list[list[float]],
+    y: Column,
+    weights: Column,
+    l2: Sequence[float],
+    iterations: int,
+    positive: Sequence[bool],
+) -> list[float]:
+    """Coefficients per scaled column (0 for dropped ones), intercept first."""
+    base = min(max(sum(map(mul, y, weights)) / sum(weights), 1e-6), 1.0 - 1e-6)
+    # A constant column (no slips anywhere, say) gets coefficient 0 without slowing Newton down.
+    active = [j for j, column in enumerate(scaled) if column and max(column) > min(column)]
+    beta = [math.log(base / (1.0 - base))] + [0.0] * len(active)
+    while True:
+        penalties = [l2[j] for j in active]
+        beta = _newton([scaled[j] for j in active], y, weights, beta, penalties, iterations)
+        dropped = _negative(beta, active, positive)
+        if not dropped:
+            break
+        # Warm start from the other coefficients: the capped steps keep it from overshooting.
+        beta = [beta[0]] + [b for b, j in zip(beta[1:], active, strict=True) if j not in dropped]
+        active = [j for j in active if j not in dropped]
+    full = [beta[0]] + [0.0] * len(scaled)
+    for n, j in enumerate(active):
+        full[1 + j] = beta[1 + n]
+    return full
+
+
 def fit_logistic(
     columns: Sequence[Column],
     y: Column,
@@ -138,30 +166,15 @@ def fit_logistic(
     Columns flagged in `positive` must not get a negative coefficient: those that do are dropped
     (coefficient 0) and the rest refitted, until none is negative.
     """
-    positive = list(positive) or [False] * len(columns)
     total = sum(weights)
-    moments = [_moments(column, weights, total) for column in columns]
+    means, scales = zip(*(_moments(column, weights, total) for column in columns), strict=True)
     # Plain lists, not arrays: map() over a list skips boxing every float (about 25% faster).
     scaled = [
         [(x - mean) / scale for x in column]
-        for column, (mean, scale) in zip(columns, moments, strict=True)
+        for column, mean, scale in zip(columns, means, scales, strict=True)
     ]
-    base = min(max(sum(map(mul, y, weights)) / total, 1e-6), 1.0 - 1e-6)
-    # A constant column (no slips anywhere, say) gets coefficient 0 without slowing Newton down.
-    active = [j for j, column in enumerate(columns) if column and max(column) > min(column)]
-    beta = [math.log(base / (1.0 - base))] + [0.0] * len(active)
-    while True:
-        penalties = [l2[j] for j in active]
-        beta = _newton([scaled[j] for j in active], y, weights, beta, penalties, iterations)
-        dropped = _negative(beta, active, positive)
-        if not dropped:
-            break
-        # Warm start from the other coefficients: the capped steps keep it from overshooting.
-        beta = [beta[0]] + [b for b, j in zip(beta[1:], active, strict=True) if j not in dropped]
-        active = [j for j in active if j not in dropped]
-    standard = [0.0] * len(columns)
-    for n, j in enumerate(active):
-        standard[j] = beta[1 + n]
-    coefs = tuple(b / scale for b, (_, scale) in zip(standard, moments, strict=True))
-    intercept = beta[0] - sum(c * mean for c, (mean, _) in zip(coefs, moments, strict=True))
-    return LogisticFit(intercept, coefs, tuple(m for m, _ in moments), tuple(s for _, s in moments))
+    flags = list(positive) or [False] * len(columns)
+    beta = _fit_active(scaled, y, weights, l2, iterations, flags)
+    coefs = tuple(b / scale for b, scale in zip(beta[1:], scales, strict=True))
+    intercept = beta[0] - sum(c * mean for c, mean in zip(coefs, means, strict=True))
+    return LogisticFit(intercept, coefs, tuple(means), tuple(scales))

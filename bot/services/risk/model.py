@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.services.risk.calibration import Platt, train
+from bot.services.risk.calibration import Platt, Trained, train
 from bot.services.risk.explain import explain
 from bot.services.risk.features import (
     FEATURES,
@@ -19,9 +19,14 @@ from bot.services.risk.history import ClosedOrder, OpenOrder
 from bot.services.risk.levels import LEVELS, Keys, order_keys
 from bot.services.risk.logistic import LogisticFit
 from bot.services.risk.priors import estimate_priors
-from bot.services.risk.rates import Priors, RateBook, shrink
+from bot.services.risk.rates import Outcome, Priors, RateBook, shrink
 from bot.services.risk.reasons import Records, recent_records
-from bot.services.risk.training import default_lead, known_outcomes, training_set
+from bot.services.risk.training import (
+    Order,
+    default_lead,
+    known_outcomes,
+    training_set,
+)
 
 VERSION = 1
 _UNSEEN = (0.0, 0.0)  # a key with no order due before as_of yet
@@ -146,16 +151,9 @@ def fit(
     priors = params.priors or estimate_priors(outcomes)
     book = RateBook(params.half_life_days, priors)
     lead = default_lead(orders)
-    data = training_set(
-        outcomes, orders, book, lead, params.max_training_rows, as_of, params.row_half_life_days
-    )
-    l2 = [params.rate_l2 if name in RATE_FEATURES else params.state_l2 for name in FEATURES]
-    trained = train(
-        data, as_of.toordinal(), params.holdout_days, l2, params.iterations, params.calibrate
-    )
+    trained = _train(outcomes, orders, book, lead, as_of, params)
     tables, base = book.snapshot(as_of.toordinal())
-    late = sum(1 for outcome in outcomes if outcome.late)
-    metrics = {"late_rate": late / len(outcomes), "training_rows": float(len(data.days))}
+    late_rate = sum(1 for outcome in outcomes if outcome.late) / len(outcomes)
     return RiskModel(
         as_of=as_of,
         window=(orders[0].due, orders[-1].due),
@@ -168,8 +166,26 @@ def fit(
         records=recent_records(outcomes),
         logistic=trained.logistic,
         platt=trained.platt,
-        metrics=metrics | trained.holdout,
+        metrics={"late_rate": late_rate} | trained.holdout,
     )
 
 
-__all__ = ["RATE_FEATURES", "NotEnoughHistory", "Params", "RiskModel", "Score", "fit"]
+def _train(
+    outcomes: list[Outcome],
+    orders: list[Order],
+    book: RateBook,
+    lead: int,
+    as_of: date,
+    params: Params,
+) -> Trained:
+    """Training rows (filling `book` on the way), then their logistic combination."""
+    data = training_set(
+        outcomes, orders, book, lead, params.max_training_rows, as_of, params.row_half_life_days
+    )
+    # Rate and state features get their own L2 penalty.
+    l2 = [params.rate_l2 if name in RATE_FEATURES else params.state_l2 for name in FEATURES]
+    trained = train(
+        data, as_of.toordinal(), params.holdout_days, l2, params.iterations, params.calibrate
+    )
+    rows = {"training_rows": float(len(data.days))}
+    return Trained(trained.logistic, trained.platt, rows | trained.holdout)

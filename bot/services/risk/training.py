@@ -82,23 +82,28 @@ def training_set(
     """At most `limit` rows, each with level rates from orders due before its snapshot day."""
     days = [snapshot_day(order, lead) for order in orders]
     ordinals = [day.toordinal() for day in days]
-    ordered = sorted(range(len(orders)), key=ordinals.__getitem__)  # stable: ties stay by due
-    # Every step-th row counting back from the newest: the whole history stays represented (the
-    # recency weights favour the recent part) at a size the Newton steps can afford.
-    chosen = ordered[::-1][:: math.ceil(len(ordered) / limit)][::-1]
-    queries = [(ordinals[i], outcomes[i].keys) for i in chosen]
-    rates = rates_as_of(outcomes, queries, book)
+    chosen = _sample(ordinals, limit)
+    rates = rates_as_of(outcomes, [(ordinals[i], outcomes[i].keys) for i in chosen], book)
     columns = [array("d") for _ in FEATURES]
     for i, row_rates in zip(chosen, rates, strict=True):
-        for column, value in zip(
-            columns, features(row_rates, _state(orders[i], days[i])), strict=True
-        ):
+        row = features(row_rates, _state(orders[i], days[i]))
+        for column, value in zip(columns, row, strict=True):
             column.append(value)
     labels = array("d", [1.0 if outcomes[i].late else 0.0 for i in chosen])
     snapshots = [ordinals[i] for i in chosen]
     return TrainingSet(
         columns, labels, _recency(snapshots, as_of, decay_rate(row_half_life_days)), snapshots
     )
+
+
+def _sample(days: list[int], limit: int) -> list[int]:
+    """Indices of at most `limit` rows, in snapshot-day order (ties keep their due-date order).
+
+    Every step-th row counting back from the newest: the whole history stays represented (the
+    recency weights favour the recent part) at a size the Newton steps can afford.
+    """
+    ordered = sorted(range(len(days)), key=days.__getitem__)
+    return ordered[::-1][:: math.ceil(len(ordered) / limit)][::-1]
 
 
 def _recency(days: Sequence[int], as_of: date, decay: float) -> array[float]:
