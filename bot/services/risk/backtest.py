@@ -126,14 +126,16 @@ def format_report(report: Report) -> str:
 
 
 def format_years(reports: Sequence[Report]) -> str:
-    """One line per yearly backtest, then the mean AUC of model and baseline."""
-    lines = [f"{'year':6}{'rows':>6}{'late':>7}{'AUC':>7}{'Brier':>8}{'const':>8}{'base AUC':>10}"]
+    """One line per yearly backtest (model, constant, baseline), then the mean AUCs."""
+    head = f"{'year':6}{'rows':>6}{'late':>7}{'AUC':>7}{'Brier':>8}{'const':>8}"
+    lines = [head + f"{'base AUC':>10}{'base Brier':>11}"]
     for r in reports:
         lines.append(
             f"{r.until.year:<6}{r.test_rows:6d}{r.test_late_rate:7.3f}{r.model.auc:7.3f}"
             f"{r.model.brier:8.4f}{r.constant_brier:8.4f}{r.baseline.auc:10.3f}"
+            f"{r.baseline.brier:11.4f}"
         )
     mean_model = sum(r.model.auc for r in reports) / len(reports)
     mean_base = sum(r.baseline.auc for r in reports) / len(reports)
-    lines.append(f"mean AUC: model {mean_model:.3f}, baseline {mean_base:.3f}")
+    lines.append(f"mean AUC: model {mean_model:.4f}, baseline {mean_base:.4f}")
     return "\n".join(lines)
