@@ -63,9 +63,10 @@ def snapshot_day(order: Order, lead: int) -> date:
 
 
 def _state(order: Order, today: date) -> OrderState:
-    last_change = order.last_eta_change if isinstance(order, OpenOrder) else None
+    # No ETA-change date, even for an overdue open order: closed orders do not carry one, and a
+    # feature only the (late) open rows had would teach the model "has one, so late".
     return OrderState(
-        today, order.due, order.promised, order.ordered_at, order.slips, last_change,
+        today, order.due, order.promised, order.ordered_at, order.slips, None,
         order.quantity, order.value,
     )  # fmt: skip
 
