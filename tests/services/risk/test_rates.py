@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from bot.services.risk.features import FEATURES
 from bot.services.risk.history import ClosedOrder
 from bot.services.risk.levels import LEVELS, order_keys
 from bot.services.risk.model import fit
@@ -115,3 +116,15 @@ def test_training_set_row_never_sees_its_own_outcome() -> None:
     assert on_time.labels[own] != late.labels[own]
     # ... while a later order of the same supplier does learn from it.
     assert [c[after] for c in on_time.columns] != [c[after] for c in late.columns]
+
+
+def test_training_set_gives_no_row_an_eta_change_age() -> None:
+    overdue = make_open(
+        order_id="OPEN-1", due=AS_OF - timedelta(3), last_eta_change=AS_OF - timedelta(60)
+    )
+    outcomes, orders = known_outcomes(mixed_history(), [overdue], AS_OF)
+    book = RateBook(365.0, Priors())
+
+    data = training_set(outcomes, orders, book, default_lead(orders), 10_000, AS_OF, 365.0)
+
+    assert set(data.columns[FEATURES.index("eta_age")]) == {0.0}
