@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple, TypeVar
 
+from bot.services.risk.codec import encode
 from bot.services.risk.history import ClosedOrder, OpenOrder
 from bot.services.risk.metrics import auc, brier
 from bot.services.risk.model import RiskModel, fit
@@ -202,7 +203,7 @@ def main() -> None:
     print(f"Model: {model.rows} rows, metrics {model.metrics}")
     for score in scores[:3]:
         print(f"  {score.probability:.2f} {score.reasons}")
-    print(f"JSON size: {len(model.to_json()) / 2**20:.1f} MiB; peak RSS {peak_rss_mib():.0f} MiB")
+    print(f"JSON size: {len(encode(model)) / 2**20:.1f} MiB; peak RSS {peak_rss_mib():.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Delay risk: how likely an open order is to be filled late, and why, learnt from closed orders.
 
 Pure Python, no database: callers load `ClosedOrder`/`OpenOrder` rows, `fit` a `RiskModel`
-(stored with `to_json`), and `score` open orders with a probability and reason sentences.
+(stored with `encode`, read back with `decode`), and `score` open orders with a probability and
+reason sentences.
 """
 
 from bot.services.risk.backtest import (
@@ -26,6 +27,8 @@ __all__ = [
     "Score",
     "backtest",
     "backtest_by_year",
+    "decode",
+    "encode",
     "fit",
     "format_report",
     "format_years",

@@ -123,19 +123,6 @@ class RiskModel:
                 table[key] = value
             return values
 
-    def to_json(self) -> str:
-        """The model as a JSON document (see `codec`)."""
-        from bot.services.risk.codec import encode  # the codec needs this class: import late
-
-        return encode(self)
-
-    @staticmethod
-    def from_json(text: str) -> RiskModel:
-        """A model back from `to_json`'s output."""
-        from bot.services.risk.codec import decode
-
-        return decode(text)
-
 
 def fit(
     history: Iterable[ClosedOrder],
