@@ -33,6 +33,7 @@ from bot.blocks.kit.forms import (
     text_input,
 )
 from bot.blocks.kit.text import clip, escape
+from bot.blocks.orders.menu_modal_frame import order_modal_view
 from bot.services.orders.actions.inputs import TEXT_LIMIT, ContactChannel, ContactOutcome, EtaReason
 from storage.orders.tables import Order
 
@@ -45,20 +46,6 @@ CONTACT_CHANNEL, CONTACT_OUTCOME, CONTACT_NOTE = (
 NOTE_TEXT = "note_text"
 # Service field names -> the block that shows their errors.
 FIELD_BLOCKS = {"eta": ETA_DATE, "reason": ETA_REASON, "note": NOTE_TEXT}
-
-
-def _modal(
-    callback_id: str, title: str, context: ModalContext, blocks: list[Block], submit: str
-) -> View:
-    return View(
-        type="modal",
-        callback_id=callback_id,
-        title=clip(title, 24),
-        submit=submit,
-        close="Cancel",
-        private_metadata=context.encode(),
-        blocks=blocks,
-    )
 
 
 @dataclass(frozen=True)
@@ -139,7 +126,7 @@ def build_eta_modal(order: OrderBrief, context: ModalContext, warning: str | Non
             ),
         ),
     ]
-    return _modal(ids.ETA_MODAL, "Update ETA", context, blocks, "Save ETA")
+    return order_modal_view(ids.ETA_MODAL, "Update ETA", context, blocks, "Save ETA")
 
 
 @dataclass(frozen=True)
@@ -202,7 +189,9 @@ def build_contact_modal(
             ]
         ),
     ]
-    return _modal(ids.CONTACT_MODAL, "Log customer contact", context, blocks, "Log contact")
+    return order_modal_view(
+        ids.CONTACT_MODAL, "Log customer contact", context, blocks, "Log contact"
+    )
 
 
 @dataclass(frozen=True)
@@ -234,7 +223,7 @@ def build_note_modal(order: OrderBrief, context: ModalContext, warning: str | No
     blocks = _summary(order, warning) + [
         InputBlock(block_id=NOTE_TEXT, label="Note", element=element)
     ]
-    return _modal(ids.NOTE_MODAL, "Add note", context, blocks, "Add note")
+    return order_modal_view(ids.NOTE_MODAL, "Add note", context, blocks, "Add note")
 
 
 def read_note_form(state: dict[str, Any]) -> str:

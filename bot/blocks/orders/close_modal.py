@@ -15,7 +15,7 @@ from slack_sdk.models.views import View
 
 from bot.blocks.kit import ids
 from bot.blocks.kit.forms import VALUE, FormErrors, ModalContext, chosen, options, text_input
-from bot.blocks.orders.menu_modal_frame import menu_view, order_summary, reason_block
+from bot.blocks.orders.menu_modal_frame import order_modal_view, order_summary, reason_block
 from bot.services.orders.actions.closing import UNDO_WINDOW
 from storage.orders.tables import CLOSED_STATUSES, OrderStatus
 
@@ -39,7 +39,7 @@ def build_close_modal(ctx: ModalContext, warning: str | None = None) -> View:
             elements=[MarkdownTextObject(text=f"You can undo this for {minutes} minutes.")]
         ),
     ]
-    return menu_view(ids.CLOSE_MODAL, "Close order", ctx, blocks, "Close order")
+    return order_modal_view(ids.CLOSE_MODAL, "Close order", ctx, blocks, "Close order")
 
 
 @dataclass(frozen=True)

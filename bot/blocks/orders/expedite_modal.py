@@ -9,7 +9,7 @@ from slack_sdk.models.views import View
 
 from bot.blocks.kit import ids
 from bot.blocks.kit.forms import ModalContext, text_input
-from bot.blocks.orders.menu_modal_frame import menu_view, order_summary, reason_block
+from bot.blocks.orders.menu_modal_frame import order_modal_view, order_summary, reason_block
 
 EXPEDITE_REASON = "expedite_reason"
 # Service field names -> the block that shows their errors.
@@ -24,7 +24,7 @@ def build_expedite_modal(ctx: ModalContext, warning: str | None = None) -> View:
             elements=[MarkdownTextObject(text="The team's leads approve or deny the request.")]
         ),
     ]
-    return menu_view(ids.EXPEDITE_MODAL, "Request expedite", ctx, blocks, "Request")
+    return order_modal_view(ids.EXPEDITE_MODAL, "Request expedite", ctx, blocks, "Request")
 
 
 def read_expedite_form(state: dict[str, Any]) -> str:

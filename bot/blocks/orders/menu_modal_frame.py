@@ -1,7 +1,8 @@
-"""What every modal of the card's overflow menu shares: the frame, the order line, a reason box.
+"""What the order modals share: the frame (card buttons and overflow menu alike); for the
+overflow menu's modals also the order line and a reason box.
 
-They open from an OrderRef (id and version) alone: an overflow option's value is too small
-for more, and reading the order first would risk Slack's 3-second trigger_id window.
+The menu's modals open from an OrderRef (id and version) alone: an overflow option's value is
+too small for more, and reading the order first would risk Slack's 3-second trigger_id window.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from bot.blocks.kit.text import clip, escape
 from bot.services.orders.actions.inputs import TEXT_LIMIT
 
 
-def menu_view(
+def order_modal_view(
     callback_id: str, title: str, ctx: ModalContext, blocks: list[Block], submit: str
 ) -> View:
-    """A menu modal carrying its order's context in private_metadata."""
+    """An order modal (card button or overflow menu) carrying its context in private_metadata."""
     return View(
         type="modal",
         callback_id=callback_id,

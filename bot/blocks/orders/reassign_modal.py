@@ -9,7 +9,7 @@ from slack_sdk.models.views import View
 
 from bot.blocks.kit import ids
 from bot.blocks.kit.forms import VALUE, FormErrors, ModalContext, picked_user
-from bot.blocks.orders.menu_modal_frame import menu_view, order_summary
+from bot.blocks.orders.menu_modal_frame import order_modal_view, order_summary
 
 OWNER_USER = "owner_user"
 # Service field names -> the block that shows their errors.
@@ -22,7 +22,7 @@ def build_reassign_modal(ctx: ModalContext, warning: str | None = None) -> View:
     blocks = order_summary(ctx, warning) + [
         InputBlock(block_id=OWNER_USER, label="New owner", element=picker)
     ]
-    return menu_view(ids.REASSIGN_MODAL, "Reassign order", ctx, blocks, "Reassign")
+    return order_modal_view(ids.REASSIGN_MODAL, "Reassign order", ctx, blocks, "Reassign")
 
 
 def read_reassign_form(state: dict[str, Any]) -> str:

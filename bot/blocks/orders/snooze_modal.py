@@ -20,7 +20,7 @@ from bot.blocks.kit.forms import (
     text_input,
 )
 from bot.blocks.kit.text import clip
-from bot.blocks.orders.menu_modal_frame import menu_view, order_summary, reason_block
+from bot.blocks.orders.menu_modal_frame import order_modal_view, order_summary, reason_block
 
 SNOOZE_DATE, SNOOZE_TIME, SNOOZE_REASON = "snooze_date", "snooze_time", "snooze_reason"
 _HH_MM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")  # what Slack's time picker sends
@@ -48,7 +48,7 @@ def build_snooze_modal(
         ),
         reason_block(SNOOZE_REASON, "Reason", "Why can the order wait?"),
     ]
-    return menu_view(ids.SNOOZE_MODAL, "Snooze order", ctx, blocks, "Snooze")
+    return order_modal_view(ids.SNOOZE_MODAL, "Snooze order", ctx, blocks, "Snooze")
 
 
 @dataclass(frozen=True)
