@@ -66,23 +66,6 @@ def feedback_state(
     return state
 
 
-async def submit_view(
-    bot: RunningBot,
-    requests: SlackRequests,
-    view: dict[str, Any],
-    state: dict[str, Any],
-    user: str = REP,
-) -> dict[str, Any]:
-    """Submit `view` with `state`; the ack's body ({} for a plain ack)."""
-    request = requests.view_submission(
-        view["callback_id"], state, private_metadata=view["private_metadata"], user_id=user
-    )
-    response = await bot.send(request)
-    assert response.status_code == 200
-    await bot.settle()
-    return response.json() if response.content else {}
-
-
 async def suggest(
     bot: RunningBot, requests: SlackRequests, view: dict[str, Any], typed: str
 ) -> httpx.Response:

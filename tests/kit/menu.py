@@ -12,7 +12,7 @@ from bot.blocks.kit import ids
 from bot.blocks.orders.menu import MenuChoice
 from bot.bootstrap.container import Services
 from bot.sandbox.signing import SlackRequests
-from storage.orders.tables import ExpediteRequest, OrderEvent
+from storage.orders.tables import ExpediteRequest
 from tests.kit.common import checked_message
 from tests.kit.running_bot import RunningBot
 
@@ -65,34 +65,12 @@ async def open_menu_modal(
     return view
 
 
-async def submit(
-    bot: RunningBot,
-    requests: SlackRequests,
-    view: dict[str, Any],
-    state: dict[str, Any],
-    user: str = REP,
-) -> dict[str, Any]:
-    request = requests.view_submission(
-        view["callback_id"], state, private_metadata=view["private_metadata"], user_id=user
-    )
-    response = await bot.send(request)
-    assert response.status_code == 200
-    await bot.settle()
-    return response.json() if response.content else {}
-
-
 async def click(
     bot: RunningBot, requests: SlackRequests, action_id: str, value: str, user: str, **where: Any
 ) -> httpx.Response:
     response = await bot.send(requests.block_actions(action_id, value=value, user_id=user, **where))
     await bot.settle()
     return response
-
-
-async def events(services: Services, kind: str) -> list[OrderEvent]:
-    async with services.sessions() as session:
-        query = select(OrderEvent).where(col(OrderEvent.kind) == kind).order_by(col(OrderEvent.id))
-        return list((await session.execute(query)).scalars())
 
 
 async def expedite_requests(services: Services) -> list[ExpediteRequest]:

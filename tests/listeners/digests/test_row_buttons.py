@@ -14,9 +14,9 @@ from bot.jobs.digests.slot_jobs import DigestJobs
 from bot.sandbox.signing import SlackRequests
 from bot.sandbox.web_api import FakeSlack
 from storage.orders.tables import EventKind
+from tests.kit.card import events
 from tests.kit.digest_modal import CHANNEL, REP, VIEWER, replies
 from tests.kit.digests import add_orders, add_subscription, overdue, posts_to, slack_client
-from tests.kit.menu import events
 from tests.kit.pace import VirtualTime
 from tests.kit.running_bot import RunningBot, running_bot
 

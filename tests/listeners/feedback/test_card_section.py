@@ -11,17 +11,9 @@ from bot.sandbox.signing import SlackRequests
 from bot.services.feedback.entries import FeedbackInput
 from storage.feedback.tables import FeedbackTag, Sentiment
 from storage.orders.tables import EventKind
-from tests.kit.feedback import (
-    LEAD,
-    REP,
-    VIEWER,
-    command,
-    edit_buttons,
-    open_edit,
-    stored_feedback,
-    submit_view,
-)
-from tests.kit.menu import element, events, replies
+from tests.kit.card import events, submit
+from tests.kit.feedback import LEAD, REP, VIEWER, command, edit_buttons, open_edit, stored_feedback
+from tests.kit.menu import element, replies
 from tests.kit.running_bot import RunningBot
 
 
@@ -113,7 +105,7 @@ async def test_edit_opens_with_the_notes_values_and_saves_redrawing_the_card(
     message = await command(bot, slack_requests, "feedback SO-1001 We will go elsewhere")
     view = await open_edit(bot, slack_requests, edit_buttons(message)[0])
 
-    answer = await submit_view(
+    answer = await submit(
         bot, slack_requests, view, edit_state("negative", ("cancellation_threat",), LEAD)
     )
 
@@ -156,7 +148,7 @@ async def test_edit_needs_a_sentiment(bot: RunningBot, slack_requests: SlackRequ
     message = await command(bot, slack_requests, "feedback SO-1001 meh")
     view = await open_edit(bot, slack_requests, edit_buttons(message)[0])
 
-    answer = await submit_view(bot, slack_requests, view, edit_state(None, ("other",)))
+    answer = await submit(bot, slack_requests, view, edit_state(None, ("other",)))
 
     assert answer == {
         "response_action": "errors",
@@ -184,7 +176,7 @@ async def test_history_shows_feedback_and_its_classification(
 ):
     message = await command(bot, slack_requests, "feedback SO-1001 Where is it?")
     view = await open_edit(bot, slack_requests, edit_buttons(message)[0])
-    await submit_view(bot, slack_requests, view, edit_state("neutral"))
+    await submit(bot, slack_requests, view, edit_state("neutral"))
 
     history = await command(bot, slack_requests, "history SO-1001")
 

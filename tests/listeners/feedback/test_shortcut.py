@@ -17,6 +17,7 @@ from bot.sandbox.payloads import BOT_ID, BOT_USER_ID
 from bot.sandbox.signing import FORM, SIGNING_SECRET, SignedRequest, SlackRequests, sign
 from storage.orders.tables import EventKind
 from tests.conftest import SHARED
+from tests.kit.card import events, submit
 from tests.kit.feedback import (
     CUSTOMER,
     LEAD,
@@ -26,10 +27,9 @@ from tests.kit.feedback import (
     initial_texts,
     open_feedback_modal,
     stored_feedback,
-    submit_view,
     suggest,
 )
-from tests.kit.menu import events, replies
+from tests.kit.menu import replies
 from tests.kit.running_bot import RunningBot
 
 
@@ -57,7 +57,7 @@ async def test_shortcut_submission_logs_feedback_confirms_and_tells_the_follow_u
         initial_texts(view), tags=("delay_complaint", "cancellation_threat"), owner=LEAD
     )
 
-    answer = await submit_view(bot, slack_requests, view, state)
+    answer = await submit(bot, slack_requests, view, state)
 
     assert answer == {}
     [row] = await stored_feedback(bot.services)
@@ -87,7 +87,7 @@ async def test_shortcut_feedback_naming_oneself_to_follow_up_sends_no_dm(
 ):
     view = await open_feedback_modal(bot, slack_requests)
 
-    await submit_view(bot, slack_requests, view, feedback_state(initial_texts(view), owner=REP))
+    await submit(bot, slack_requests, view, feedback_state(initial_texts(view), owner=REP))
 
     assert bot.fake.calls_to("chat.postMessage") == []
 
@@ -97,7 +97,7 @@ async def test_shortcut_feedback_for_a_customer_without_an_order(
 ):
     view = await open_feedback_modal(bot, slack_requests)
 
-    await submit_view(bot, slack_requests, view, feedback_state(initial_texts(view), "c:Hooli"))
+    await submit(bot, slack_requests, view, feedback_state(initial_texts(view), "c:Hooli"))
 
     [row] = await stored_feedback(bot.services)
     assert (row.order_id, row.customer) == (None, "Hooli")
@@ -110,7 +110,7 @@ async def test_shortcut_keeps_any_language_emoji_and_lines_exactly(
     text = "Très déçu 😤🙏🏽\n\n納期はいつですか？\n  — Jürgen"
     view = await open_feedback_modal(bot, slack_requests, text)
 
-    await submit_view(bot, slack_requests, view, feedback_state(initial_texts(view)))
+    await submit(bot, slack_requests, view, feedback_state(initial_texts(view)))
 
     assert (await stored_feedback(bot.services))[0].text == text
 
@@ -122,7 +122,7 @@ async def test_shortcut_splits_a_long_message_over_inputs_and_joins_it_exactly(
     view = await open_feedback_modal(bot, slack_requests, text)
     parts = initial_texts(view)
 
-    await submit_view(bot, slack_requests, view, feedback_state(parts))
+    await submit(bot, slack_requests, view, feedback_state(parts))
 
     assert len(text) < 40_000 < 2 * len(parts) * 3000
     assert all(len(p.encode("utf-16-le")) // 2 <= 3000 for p in parts.values())
@@ -174,7 +174,7 @@ async def test_shortcut_opens_the_modal_without_a_link_when_slack_gives_none(
     bot.fake.fail_next("chat.getPermalink", "message_not_found")
 
     view = await open_feedback_modal(bot, slack_requests)
-    await submit_view(bot, slack_requests, view, feedback_state(initial_texts(view)))
+    await submit(bot, slack_requests, view, feedback_state(initial_texts(view)))
 
     assert view["blocks"][0]["elements"][0]["text"].startswith("From a message by")
     assert (await stored_feedback(bot.services))[0].permalink is None
@@ -266,7 +266,7 @@ async def test_feedback_modal_answers_each_problem_under_its_field(
     view = await open_feedback_modal(bot, slack_requests)
     state = feedback_state(**{"texts": initial_texts(view), **change})
 
-    answer = await submit_view(bot, slack_requests, view, state)
+    answer = await submit(bot, slack_requests, view, state)
 
     assert answer["response_action"] == "errors"
     assert set(answer["errors"]) == errors
@@ -279,9 +279,7 @@ async def test_feedback_modal_refuses_a_viewer_under_the_text(
 ):
     view = await open_feedback_modal(bot, slack_requests)
 
-    answer = await submit_view(
-        bot, slack_requests, view, feedback_state(initial_texts(view)), VIEWER
-    )
+    answer = await submit(bot, slack_requests, view, feedback_state(initial_texts(view)), VIEWER)
 
     assert "viewer access" in answer["errors"]["feedback_text"]
 
@@ -292,8 +290,8 @@ async def test_feedback_modal_double_submit_logs_once(
     view = await open_feedback_modal(bot, slack_requests)
     state = feedback_state(initial_texts(view))
 
-    await submit_view(bot, slack_requests, view, state)
-    await submit_view(bot, slack_requests, view, state)
+    await submit(bot, slack_requests, view, state)
+    await submit(bot, slack_requests, view, state)
 
     assert len(await stored_feedback(services)) == 1
     assert "already logged" in replies(bot)[-1]["text"]
@@ -333,7 +331,7 @@ async def test_shortcut_payload_shaped_like_slacks_sample_logs_feedback(
 
     response = await bot.send(request)
     view = bot.fake.last("views.open").args["view"]
-    await submit_view(bot, slack_requests, view, feedback_state(initial_texts(view)))
+    await submit(bot, slack_requests, view, feedback_state(initial_texts(view)))
 
     assert response.status_code == 200
     [row] = await stored_feedback(bot.services)

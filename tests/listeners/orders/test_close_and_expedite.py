@@ -12,6 +12,7 @@ from bot.blocks.orders.menu import MenuChoice
 from bot.sandbox.signing import SlackRequests
 from bot.services.core.teams import TeamChannels
 from storage.orders.tables import ExpediteStatus, OrderStatus
+from tests.kit.card import events, submit
 from tests.kit.common import FixedClock
 from tests.kit.menu import (
     LEAD,
@@ -21,12 +22,10 @@ from tests.kit.menu import (
     VIEWER,
     click,
     close_state,
-    events,
     expedite_requests,
     expedite_state,
     open_menu_modal,
     replies,
-    submit,
 )
 from tests.kit.running_bot import RunningBot
 

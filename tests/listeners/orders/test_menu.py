@@ -12,6 +12,7 @@ from bot.blocks.kit.forms import ModalContext
 from bot.blocks.orders.menu import MenuChoice
 from bot.sandbox.signing import SlackRequests
 from storage.orders.tables import OrderStatus
+from tests.kit.card import events, submit
 from tests.kit.menu import (
     ORDER,
     OTHER,
@@ -20,14 +21,12 @@ from tests.kit.menu import (
     card,
     close_state,
     element,
-    events,
     expedite_state,
     menu_value,
     open_menu_modal,
     pick,
     replies,
     snooze_state,
-    submit,
     user_state,
 )
 from tests.kit.running_bot import RunningBot
