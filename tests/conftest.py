@@ -79,8 +79,8 @@ def pytest_report_header() -> list[str]:
 
 
 def _run(coroutine: Coroutine[Any, Any, None]) -> None:
-    # A private loop in its own thread: sqlite_template is first requested from inside the
-    # async `services` fixture, while the test loop runs (asyncio.run would refuse there).
+    # A private loop in its own thread: a session fixture may be set up while the test loop
+    # runs (requested through getfixturevalue from an async fixture), where asyncio.run refuses.
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(asyncio.run, coroutine).result()
 
